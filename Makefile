@@ -1,0 +1,48 @@
+# Quick start: `make demo` (serve the demo on http://127.0.0.1:8000) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+export JEDEL_VAR_DIR ?= $(CURDIR)/var
+
+.PHONY: setup demo test test-unit test-postgres lint bench messages clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,redis]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup
+	$(BIN)/jedel demo
+	$(BIN)/jedel serve
+
+# Unit, service/API, browser and docs tests on SQLite; then the database tests again on PostgreSQL when
+# JEDEL_TEST_DATABASE_URL is set (CI sets it). Redis is used by the whole run when REDIS_URL is set.
+test: setup lint
+	$(BIN)/pytest
+	@if [ -n "$$JEDEL_TEST_DATABASE_URL" ]; then \
+	  echo "== database tests on PostgreSQL =="; \
+	  DATABASE_URL="$$JEDEL_TEST_DATABASE_URL" $(BIN)/pytest -m "not browser" tests --ignore=tests/core --ignore=tests/cli; \
+	else echo "PostgreSQL variant skipped: JEDEL_TEST_DATABASE_URL is not set"; fi
+
+lint: setup
+	$(BIN)/lint-imports
+	$(BIN)/mypy --strict src/jedel/core
+
+bench: setup
+	@mkdir -p bench/results
+	$(BIN)/python bench/distribution.py | tee bench/results/distribution.json
+	$(BIN)/python bench/current_status.py | tee bench/results/current_status.json
+
+# Maintainers: refresh catalogues after changing strings (needs GNU gettext); .mo files are committed so
+# users need no gettext.
+messages: setup
+	cd src/jedel && ../../$(BIN)/django-admin makemessages -l kk -l ru -l en --no-obsolete --settings=jedel.config.settings
+	cd src/jedel && ../../$(BIN)/django-admin compilemessages --settings=jedel.config.settings
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache

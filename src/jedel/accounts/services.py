@@ -1,0 +1,149 @@
+"""Writes of the accounts app: audit trail, permission enforcement, users, tokens, sign-in with lockout."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.db import transaction
+from django.db.models import F
+
+from jedel.accounts.errors import AccountError
+from jedel.accounts.models import ApiToken, AuditEvent, Role, ScopeLevel, User
+from jedel.accounts.policy import NATIONAL, Action, Principal, Target, allowed
+from jedel.common.clock import utcnow
+from jedel.common.errors import DomainError, PermissionDenied
+
+SYSTEM = Principal(label="system", role=Role.NATIONAL_COORDINATOR, scope_level=ScopeLevel.NATIONAL)
+
+
+def audit_record(*, actor: Principal, action: str, object_type: str = "", object_id: Any = "",
+                 region_id: int | None = None, changes: dict[str, Any] | None = None,
+                 outcome: str = AuditEvent.Outcome.OK, now: datetime | None = None) -> AuditEvent:
+    """Append one audit event. Call inside the same transaction as the write it records."""
+    return AuditEvent.objects.create(
+        at=now or utcnow(), actor_id=actor.user_id, actor_label=actor.label, action=action,
+        object_type=object_type, object_id=str(object_id), region_id=region_id,
+        outcome=outcome, changes=changes or {},
+    )
+
+
+def require(actor: Principal | None, action: Action, target: Target = NATIONAL, *,
+            object_type: str = "", object_id: Any = "") -> Principal:
+    """Raise PermissionDenied (and audit the attempt) unless the policy allows it."""
+    if actor is None:
+        raise DomainError(AccountError.NOT_AUTHENTICATED, status=401)
+    if allowed(actor, action, target):
+        return actor
+    # Services call require() before opening their own transaction, so this record is committed
+    # even though the caller is about to fail.
+    audit_record(actor=actor, action=action.value, object_type=object_type, object_id=object_id,
+                 region_id=target.region_id, outcome=AuditEvent.Outcome.DENIED)
+    raise PermissionDenied(AccountError.FORBIDDEN)
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def token_create(*, actor: Principal, name: str, facility_id: int | None = None,
+                 user: User | None = None, region_id: int | None = None) -> tuple[ApiToken, str]:
+    """Create a token; returns it with the plaintext secret, shown once and never stored."""
+    raw = "jdl_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(name=name, prefix=raw[4:12], digest=_digest(raw),
+                                    facility_id=facility_id, user=user)
+    audit_record(actor=actor, action="token_create", object_type="api_token", object_id=token.pk,
+                 region_id=region_id, changes={"name": name, "facility_id": facility_id})
+    return token, raw
+
+
+def token_principal(raw: str, *, now: datetime | None = None) -> Principal | None:
+    """Resolve a bearer secret to a Principal, or None if unknown/revoked."""
+    token = (ApiToken.objects.select_related("user", "facility")
+             .filter(digest=_digest(raw), revoked_at__isnull=True).first())
+    if token is None:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now or utcnow())
+    if token.user is not None:
+        from jedel.accounts.policy import principal_for_user
+
+        return principal_for_user(token.user)
+    facility = token.facility
+    assert facility is not None
+    return Principal(label=f"token:{token.name}", role=None, scope_level=ScopeLevel.FACILITY,
+                     region_id=facility.region_id, facility_id=facility.pk, is_token=True)
+
+
+@transaction.atomic
+def token_revoke(*, actor: Principal, token_id: int, region_id: int | None = None) -> None:
+    """Revoke a token now."""
+    ApiToken.objects.filter(pk=token_id).update(revoked_at=utcnow())
+    audit_record(actor=actor, action="token_revoke", object_type="api_token", object_id=token_id,
+                 region_id=region_id)
+
+
+def _scope_check(role: Role, scope_level: ScopeLevel, region_id: int | None, facility_id: int | None) -> None:
+    if scope_level == ScopeLevel.REGION and region_id is None:
+        raise DomainError(AccountError.BAD_SCOPE, field="scope_region")
+    if scope_level == ScopeLevel.FACILITY and facility_id is None:
+        raise DomainError(AccountError.BAD_SCOPE, field="scope_facility")
+    if role == Role.NATIONAL_COORDINATOR and scope_level != ScopeLevel.NATIONAL:
+        raise DomainError(AccountError.BAD_SCOPE, field="scope_level")
+    if role == Role.REGIONAL_COORDINATOR and scope_level != ScopeLevel.REGION:
+        raise DomainError(AccountError.BAD_SCOPE, field="scope_level")
+    if role == Role.FACILITY_MANAGER and scope_level != ScopeLevel.FACILITY:
+        raise DomainError(AccountError.BAD_SCOPE, field="scope_level")
+
+
+def user_create(*, actor: Principal, username: str, password: str, role: Role,
+                scope_level: ScopeLevel = ScopeLevel.NATIONAL, region_id: int | None = None,
+                facility_id: int | None = None, facility_region_id: int | None = None,
+                email: str = "", full_name: str = "") -> User:
+    """Create a user with a role and scope; the creator must be allowed to manage users there."""
+    _scope_check(role, scope_level, region_id, facility_id)
+    target_region = region_id if scope_level == ScopeLevel.REGION else facility_region_id
+    require(actor, Action.MANAGE_USERS, Target(region_id=target_region), object_type="user", object_id=username)
+    with transaction.atomic():
+        if User.objects.filter(username=username).exists():
+            raise DomainError(AccountError.USERNAME_TAKEN, field="username")
+        first, _, last = full_name.partition(" ")
+        user = User(username=username, email=email, role=role, scope_level=scope_level,
+                    scope_region_id=region_id if scope_level == ScopeLevel.REGION else None,
+                    scope_facility_id=facility_id if scope_level == ScopeLevel.FACILITY else None,
+                    first_name=first, last_name=last)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save()
+        audit_record(actor=actor, action="user_create", object_type="user", object_id=user.pk,
+                     region_id=target_region, changes={"username": username, "role": role.value,
+                                                       "scope_level": scope_level.value})
+    return user
+
+
+def sign_in(*, username: str, password: str, request: Any = None, now: datetime | None = None) -> User:
+    """Authenticate with lockout: JEDEL_LOGIN_MAX_FAILURES failures lock the account for the window."""
+    now = now or utcnow()
+    user = User.objects.filter(username=username).first()
+    if user is not None and user.locked_until and user.locked_until > now:
+        raise DomainError(AccountError.LOCKED, status=429)
+    authed = authenticate(request, username=username, password=password)
+    if authed is None:
+        if user is not None:
+            with transaction.atomic():
+                User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
+                user.refresh_from_db(fields=["failed_logins"])
+                if user.failed_logins >= settings.JEDEL_LOGIN_MAX_FAILURES:
+                    locked = now + timedelta(minutes=settings.JEDEL_LOGIN_LOCKOUT_MINUTES)
+                    User.objects.filter(pk=user.pk).update(locked_until=locked, failed_logins=0)
+                    audit_record(actor=Principal(label=username, role=None, scope_level=ScopeLevel.NATIONAL,
+                                                 user_id=user.pk),
+                                 action="account_locked", object_type="user", object_id=user.pk, now=now,
+                                 outcome=AuditEvent.Outcome.DENIED)
+        raise DomainError(AccountError.BAD_CREDENTIALS, status=401)
+    User.objects.filter(pk=authed.pk).update(failed_logins=0, locked_until=None)
+    return authed  # type: ignore[return-value]

@@ -1,0 +1,89 @@
+"""Platform commands: migrate, serve, user management."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from jedel.cli.django_setup import fail, setup
+
+
+def migrate() -> None:
+    """Create or upgrade the database schema and load Kazakhstan's reference geography."""
+    setup()
+    from django.core.management import call_command
+
+    from jedel.geo.services import reference_geography_load
+
+    call_command("migrate", interactive=False, verbosity=0)
+    result = reference_geography_load()
+    typer.echo(f"database ready: {result.regions} regions, {result.towns} towns")
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+) -> None:
+    """Serve the web app and API (ASGI, Daphne). Production: see README, Deploying."""
+    setup()
+    from django.core.management import call_command
+
+    os.environ.setdefault("JEDEL_DEBUG", "0")
+    call_command("collectstatic", interactive=False, verbosity=0)
+    typer.echo(f"Jedel is running on http://{host}:{port}/  (Ctrl+C to stop)")
+    from daphne.cli import CommandLineInterface
+
+    CommandLineInterface().run(["-b", host, "-p", str(port), "jedel.config.asgi:application"])
+
+
+user_app = typer.Typer(help="Users and API tokens.", no_args_is_help=True)
+
+
+@user_app.command("create")
+def user_create(
+    username: str,
+    role: Annotated[str, typer.Option(help="national_coordinator, regional_coordinator, facility_manager, "
+                                            "clinician, security_officer or viewer")],
+    region: Annotated[str | None, typer.Option(help="ISO 3166-2 code for a region scope, e.g. KZ-75")] = None,
+    facility: Annotated[str | None, typer.Option(help="facility code for a facility scope")] = None,
+    password: Annotated[str | None, typer.Option(help="password (prompted when omitted)")] = None,
+    email: str = "",
+) -> None:
+    """Create a user with a role and a scope (national unless --region or --facility)."""
+    setup()
+    from jedel.accounts.models import Role, ScopeLevel
+    from jedel.accounts.services import SYSTEM
+    from jedel.accounts.services import user_create as create
+    from jedel.common.errors import DomainError
+    from jedel.facilities.models import Facility
+    from jedel.geo.models import Region
+
+    try:
+        role_value = Role(role)
+    except ValueError:
+        fail(f"role: unknown role {role!r}")
+    region_obj = Region.objects.filter(iso_code=region).first() if region else None
+    if region and region_obj is None:
+        fail(f"region: unknown region {region!r}")
+    facility_obj = Facility.objects.filter(code=facility).first() if facility else None
+    if facility and facility_obj is None:
+        fail(f"facility: unknown facility {facility!r}")
+    level = ScopeLevel.FACILITY if facility_obj else ScopeLevel.REGION if region_obj else ScopeLevel.NATIONAL
+    if password is None:
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create(actor=SYSTEM, username=username, password=password, role=role_value, scope_level=level,
+                      region_id=region_obj.pk if region_obj else None,
+                      facility_id=facility_obj.pk if facility_obj else None,
+                      facility_region_id=facility_obj.region_id if facility_obj else None, email=email)
+    except DomainError as exc:
+        fail(f"{exc.field or 'user'}: {exc.detail}")
+    typer.echo(f"created {user.username} ({role_value.value}, {level.value})")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(migrate)
+    app.command()(serve)
+    app.add_typer(user_app, name="user")

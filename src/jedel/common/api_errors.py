@@ -1,0 +1,46 @@
+"""API error handling: domain errors become their status with a code; nothing becomes a 500 page."""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from jedel.common.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+
+def install(api: NinjaAPI) -> None:
+    """Register handlers so every failure answers JSON `{"detail": [{"code", "msg", "loc"?}]}`."""
+
+    @api.exception_handler(DomainError)
+    def _domain(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        return api.create_response(request, exc.as_dict(), status=exc.status)
+
+    @api.exception_handler(ValidationError)
+    def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        detail = [{"code": "invalid", "loc": list(e.get("loc", [])), "msg": e.get("msg", "")}
+                  for e in exc.errors]
+        return api.create_response(request, {"detail": detail}, status=422)
+
+    @api.exception_handler(AuthenticationError)
+    def _auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return api.create_response(
+            request, {"detail": [{"code": "not_authenticated", "msg": "Sign in or send a valid API token."}]},
+            status=401)
+
+    @api.exception_handler(HttpError)
+    def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        return api.create_response(request, {"detail": [{"code": "http_error", "msg": str(exc)}]},
+                                   status=exc.status_code)
+
+    @api.exception_handler(Exception)
+    def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # Logged with its traceback for operators; the caller gets a code, never a stack trace.
+        log.exception("unhandled API error")
+        return api.create_response(
+            request, {"detail": [{"code": "internal_error", "msg": "Unexpected error; it has been logged."}]},
+            status=500)

@@ -1,0 +1,13 @@
+"""URL map: the API under /api/, pages at the root, language switching under /i18n/."""
+
+from django.urls import include, path
+
+from jedel.config.api import api
+
+urlpatterns = [
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("jedel.accounts.urls")),
+    path("facilities/", include("jedel.facilities.urls")),
+    path("", include("jedel.facilities.board_urls")),
+]

@@ -1,0 +1,43 @@
+"""Reads of reference geography."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from jedel.geo.models import Region, Town
+
+
+def region_list() -> QuerySet[Region]:
+    """All first-level units, by ISO code."""
+    return Region.objects.order_by("iso_code")
+
+
+def region_get(*, iso_code: str) -> Region:
+    """One unit by ISO 3166-2 code; raises Region.DoesNotExist."""
+    return Region.objects.get(iso_code=iso_code)
+
+
+def town_list(*, region_iso: str | None = None) -> QuerySet[Town]:
+    """Towns, largest first, optionally in one region."""
+    qs = Town.objects.select_related("region")
+    return qs.filter(region__iso_code=region_iso) if region_iso else qs
+
+
+def region_boundary(*, iso_code: str) -> dict[str, object]:
+    """A region's boundary as a GeoJSON Feature; NotFound if the code is unknown."""
+    from jedel.common.errors import NotFound
+    from jedel.geo.errors import GeoError
+
+    region = Region.objects.filter(iso_code=iso_code).first()
+    if region is None:
+        raise NotFound(GeoError.UNKNOWN_REGION, field="iso_code")
+    return {"type": "Feature", "geometry": region.boundary,
+            "properties": {"iso_code": region.iso_code, "name": region.name}}
+
+
+def regions_geojson() -> dict[str, object]:
+    """All boundaries as one FeatureCollection (drawn by the board without any tile server)."""
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": r.boundary,
+         "properties": {"iso_code": r.iso_code, "name_en": r.name_en, "name_kk": r.name_kk, "name_ru": r.name_ru}}
+        for r in region_list()]}

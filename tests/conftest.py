@@ -1,0 +1,29 @@
+"""Shared fixtures. Reference geography is loaded once per database and re-loaded if a test flushed it."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+import pytest
+
+os.environ.setdefault("JEDEL_VAR_DIR", tempfile.mkdtemp(prefix="jedel-test-"))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # noqa: D103
+    from jedel.geo.services import reference_geography_load
+
+    with django_db_blocker.unblock():
+        reference_geography_load()
+
+
+@pytest.fixture
+def kz(db):
+    """The 20 regions and 351 towns (idempotent; survives flushes by transactional tests)."""
+    from jedel.geo.models import Region
+    from jedel.geo.services import reference_geography_load
+
+    if Region.objects.count() != 20:
+        reference_geography_load()
+    return {r.iso_code: r for r in Region.objects.all()}
