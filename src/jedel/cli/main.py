@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from jedel.cli import distribute, platform, triage
+from jedel.cli import distribute, facilities, interop, platform, triage
+from jedel.cli.groups import export_app, import_app
 
 app = typer.Typer(
     name="jedel",
@@ -14,5 +15,9 @@ app = typer.Typer(
 )
 
 platform.register(app)
+facilities.register(app)
+interop.register(app)
 triage.register(app)
 distribute.register(app)
+app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")

@@ -1,0 +1,5 @@
+"""capacity endpoints."""
+
+from ninja import Router
+
+router = Router(tags=["capacity"])

@@ -1,0 +1,5 @@
+"""interop endpoints."""
+
+from ninja import Router
+
+router = Router(tags=["interop"])

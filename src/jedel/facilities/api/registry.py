@@ -1,0 +1,5 @@
+"""registry endpoints."""
+
+from ninja import Router
+
+router = Router(tags=["registry"])
