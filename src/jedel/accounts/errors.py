@@ -15,6 +15,7 @@ class AccountError(ErrorCode):
     BAD_TOKEN = "bad_token"
     BAD_SCOPE = "bad_scope"
     USERNAME_TAKEN = "username_taken"
+    WEAK_PASSWORD = "weak_password"
 
 
 register_messages({
@@ -25,4 +26,5 @@ register_messages({
     AccountError.BAD_TOKEN: _("The API token is unknown or revoked."),
     AccountError.BAD_SCOPE: _("The scope does not match the role."),
     AccountError.USERNAME_TAKEN: _("This username is already taken."),
+    AccountError.WEAK_PASSWORD: _("The password is too weak."),
 })

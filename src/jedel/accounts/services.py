@@ -9,6 +9,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
@@ -116,6 +118,10 @@ def user_create(*, actor: Principal, username: str, password: str, role: Role,
                     scope_region_id=region_id if scope_level == ScopeLevel.REGION else None,
                     scope_facility_id=facility_id if scope_level == ScopeLevel.FACILITY else None,
                     first_name=first, last_name=last)
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise DomainError(AccountError.WEAK_PASSWORD, field="password", detail=" ".join(exc.messages)) from exc
         user.set_password(password)
         user.full_clean(exclude=["password"])
         user.save()
