@@ -1,0 +1,129 @@
+"""`jedel triage`: triage one casualty from JSON findings (START, JumpSTART, SALT, RPM or automatic)."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Annotated, Any, cast, get_args
+
+import typer
+
+from jedel.cli.django_setup import fail
+from jedel.core.triage import (
+    RPM_CODING_STATUS,
+    AssessMethod,
+    Findings,
+    PerfusionCheck,
+    assess,
+    rpm_assess,
+)
+
+METHOD_CHOICES = ("auto", "start", "jumpstart", "salt", "rpm")
+PERFUSION_CHOICES: tuple[str, ...] = get_args(PerfusionCheck)
+
+
+def triage(
+    findings: Annotated[
+        str | None,
+        typer.Argument(help="findings as a JSON object, e.g. '{\"can_walk\": false}'; '-' reads stdin"),
+    ] = None,
+    method: Annotated[str, typer.Option(help="auto, start, jumpstart, salt or rpm")] = "auto",
+    file: Annotated[str | None, typer.Option("--file", help="read the JSON findings from this file")] = None,
+    rr_low_threshold: Annotated[
+        str | None, typer.Option(help="modified START: also immediate when RR/min is below this (e.g. 10)")
+    ] = None,
+    perfusion_check: Annotated[str, typer.Option(help="START: either or radial_pulse_first")] = "either",
+    nonambulatory_infant_secondary: Annotated[
+        bool,
+        typer.Option(
+            "--nonambulatory-infant-secondary",
+            help="JumpSTART: non-ambulatory infant with normal findings and no significant injury → minimal",
+        ),
+    ] = False,
+) -> None:
+    """Triage one casualty and print the result as JSON (category, method, rule, missing).
+
+    Automatic mode uses JumpSTART under 8 years of age and START otherwise (START when age is unknown).
+    Findings not given count as not assessed; a result that needs them has category null and lists them.
+    """
+    if method not in METHOD_CHOICES:
+        fail(f"--method: must be one of {', '.join(METHOD_CHOICES)}, not {method!r}")
+    if perfusion_check not in PERFUSION_CHOICES:
+        fail(f"--perfusion-check: must be one of {', '.join(PERFUSION_CHOICES)}, not {perfusion_check!r}")
+    low = _parse_threshold(rr_low_threshold)
+    data = _read_findings(findings, file)
+    try:
+        parsed = Findings.from_mapping(data)
+    except ValueError as exc:  # InvalidFinding: unknown name, wrong type or impossible value
+        fail(str(exc))
+
+    if method == "rpm":
+        result = rpm_assess(parsed)
+        payload: dict[str, Any] = {
+            "method": "rpm",
+            "rpm": result.score,
+            "rule": result.rule,
+            "missing": list(result.missing),
+            "coding_status": RPM_CODING_STATUS,
+        }
+    else:
+        try:
+            assessment = assess(
+                parsed,
+                cast(AssessMethod, method),  # checked against METHOD_CHOICES above
+                rr_low_threshold=low,
+                perfusion_check=cast(PerfusionCheck, perfusion_check),
+                nonambulatory_infant_secondary=nonambulatory_infant_secondary,
+            )
+        except ValueError as exc:
+            fail(str(exc))
+        payload = {
+            "category": assessment.category.value if assessment.category is not None else None,
+            "method": assessment.method,
+            "rule": assessment.rule,
+            "missing": list(assessment.missing),
+        }
+    typer.echo(json.dumps(payload, ensure_ascii=False))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `triage` command to the `jedel` app."""
+    app.command("triage")(triage)
+
+
+def _parse_threshold(text: str | None) -> float | None:
+    if text is None:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        fail(f"--rr-low-threshold: must be a number, not {text!r}")
+    if not math.isfinite(value) or not 0 < value <= 30:
+        fail(f"--rr-low-threshold: must be above 0 and at most 30, not {text}")
+    return value
+
+
+def _read_findings(argument: str | None, file: str | None) -> dict[str, object]:
+    """The findings JSON object from the argument, stdin ('-') or --file; exits on any problem."""
+    if argument is not None and file is not None:
+        fail("give the findings either as an argument or with --file, not both")
+    if file is not None:
+        try:
+            text = Path(file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            fail(f"--file: cannot read {file}: {getattr(exc, 'strerror', None) or exc}")
+    elif argument == "-":
+        text = sys.stdin.read()
+    elif argument is not None:
+        text = argument
+    else:
+        fail("findings: give a JSON object as an argument, '-' to read stdin, or --file PATH")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        fail(f"findings: invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")
+    if not isinstance(data, dict):
+        fail("findings: must be a JSON object, e.g. '{\"can_walk\": false}'")
+    return data
