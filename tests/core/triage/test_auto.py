@@ -52,8 +52,9 @@ def test_auto_keeps_missing_from_the_chosen_method() -> None:
 
 @pytest.mark.parametrize("method", ["start", "jumpstart", "salt"])
 def test_explicit_method_equals_the_algorithm(method: str) -> None:
-    f = patient(age_years=30, respiratory_distress=False, major_hemorrhage_controlled=True,
-                minor_injuries_only=False)
+    f = patient(
+        age_years=30, respiratory_distress=False, major_hemorrhage_controlled=True, minor_injuries_only=False
+    )
     direct = {"start": start, "jumpstart": jumpstart, "salt": salt}[method](f)
     assert assess(f, method) == direct  # type: ignore[arg-type]
 

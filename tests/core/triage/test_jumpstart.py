@@ -34,7 +34,10 @@ def apnoeic(**changes: Any) -> Findings:
 def test_ambulatory_child_is_minimal() -> None:
     a = jumpstart(Findings(can_walk=True, respiratory_rate_per_min=60))
     assert (a.category, a.method, a.rule, a.missing) == (
-        Category.MINIMAL, "jumpstart", "JumpSTART: ambulatory → MINIMAL", ()
+        Category.MINIMAL,
+        "jumpstart",
+        "JumpSTART: ambulatory → MINIMAL",
+        (),
     )
 
 
@@ -62,15 +65,25 @@ def test_apnoeic_without_pulse_is_dead() -> None:
 
 
 def test_apnoeic_with_pulse_breathing_after_rescue_breaths_is_immediate() -> None:
-    a = jumpstart(apnoeic(breathing_after_airway_opening=False, peripheral_pulse_palpable=True,
-                          breathing_after_rescue_breaths=True))
+    a = jumpstart(
+        apnoeic(
+            breathing_after_airway_opening=False,
+            peripheral_pulse_palpable=True,
+            breathing_after_rescue_breaths=True,
+        )
+    )
     assert a.category is Category.IMMEDIATE
     assert a.rule.endswith("peripheral pulse present → breathes after 5 rescue breaths → IMMEDIATE")
 
 
 def test_apnoeic_with_pulse_still_apnoeic_after_rescue_breaths_is_dead() -> None:
-    a = jumpstart(apnoeic(breathing_after_airway_opening=False, peripheral_pulse_palpable=True,
-                          breathing_after_rescue_breaths=False))
+    a = jumpstart(
+        apnoeic(
+            breathing_after_airway_opening=False,
+            peripheral_pulse_palpable=True,
+            breathing_after_rescue_breaths=False,
+        )
+    )
     assert a.category is Category.DEAD
     assert a.rule.endswith("→ still apnoeic after 5 rescue breaths → DEAD")
 
@@ -81,16 +94,27 @@ def test_apnoeic_with_pulse_still_apnoeic_after_rescue_breaths_is_dead() -> None
         ({"can_walk": None}, ("can_walk",)),
         ({"breathing": None, "respiratory_rate_per_min": None}, ("breathing",)),
         ({"breathing": False, "respiratory_rate_per_min": None}, ("breathing_after_airway_opening",)),
-        ({"breathing": False, "respiratory_rate_per_min": None, "breathing_after_airway_opening": False,
-          "peripheral_pulse_palpable": None}, ("peripheral_pulse_palpable",)),
-        ({"breathing": False, "respiratory_rate_per_min": None, "breathing_after_airway_opening": False},
-         ("breathing_after_rescue_breaths",)),
+        (
+            {
+                "breathing": False,
+                "respiratory_rate_per_min": None,
+                "breathing_after_airway_opening": False,
+                "peripheral_pulse_palpable": None,
+            },
+            ("peripheral_pulse_palpable",),
+        ),
+        (
+            {"breathing": False, "respiratory_rate_per_min": None, "breathing_after_airway_opening": False},
+            ("breathing_after_rescue_breaths",),
+        ),
         ({"respiratory_rate_per_min": None}, ("respiratory_rate_per_min",)),
         ({"peripheral_pulse_palpable": None}, ("peripheral_pulse_palpable",)),
         ({"avpu": None}, ("avpu",)),
         ({"avpu": "P"}, ("pain_response_appropriate",)),
-        ({"respiratory_rate_per_min": None, "peripheral_pulse_palpable": None, "avpu": None},
-         ("respiratory_rate_per_min", "peripheral_pulse_palpable", "avpu")),
+        (
+            {"respiratory_rate_per_min": None, "peripheral_pulse_palpable": None, "avpu": None},
+            ("respiratory_rate_per_min", "peripheral_pulse_palpable", "avpu"),
+        ),
     ],
 )
 def test_missing_findings_leave_category_none(changes: dict[str, Any], missing: tuple[str, ...]) -> None:
@@ -101,8 +125,14 @@ def test_missing_findings_leave_category_none(changes: dict[str, Any], missing: 
 
 @pytest.mark.parametrize(
     ("rr", "category"),
-    [(14, Category.IMMEDIATE), (14.9, Category.IMMEDIATE), (15, Category.DELAYED), (45, Category.DELAYED),
-     (45.1, Category.IMMEDIATE), (46, Category.IMMEDIATE)],
+    [
+        (14, Category.IMMEDIATE),
+        (14.9, Category.IMMEDIATE),
+        (15, Category.DELAYED),
+        (45, Category.DELAYED),
+        (45.1, Category.IMMEDIATE),
+        (46, Category.IMMEDIATE),
+    ],
 )
 def test_respiratory_rate_thresholds_15_and_45(rr: float, category: Category) -> None:
     assert jumpstart(child(respiratory_rate_per_min=rr)).category is category
@@ -170,12 +200,16 @@ def test_nonambulatory_infant_secondary_variant() -> None:
         ({"age_years": 0.5, "minor_injuries_only": False}, Category.DELAYED, ()),
         ({"age_years": 0.5}, None, ("minor_injuries_only",)),
         ({"age_years": None, "minor_injuries_only": True}, None, ("age_years",)),
-        ({"age_years": 0.5, "minor_injuries_only": True, "respiratory_rate_per_min": 50},
-         Category.IMMEDIATE, ()),
+        (
+            {"age_years": 0.5, "minor_injuries_only": True, "respiratory_rate_per_min": 50},
+            Category.IMMEDIATE,
+            (),
+        ),
         ({"age_years": 0.5, "minor_injuries_only": True, "can_walk": True}, Category.MINIMAL, ()),
     ],
 )
-def test_infant_variant_branches(changes: dict[str, Any], category: Category | None,
-                                 missing: tuple[str, ...]) -> None:
+def test_infant_variant_branches(
+    changes: dict[str, Any], category: Category | None, missing: tuple[str, ...]
+) -> None:
     a = jumpstart(child(**changes), nonambulatory_infant_secondary=True)
     assert (a.category, a.missing) == (category, missing)

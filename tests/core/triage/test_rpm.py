@@ -26,8 +26,21 @@ from jedel.core.triage import (
 
 @pytest.mark.parametrize(
     ("rate", "code"),
-    [(0, 0), (0.5, 1), (1, 1), (9, 1), (9.5, 4), (10, 4), (24, 4), (24.5, 3), (25, 3), (35, 3), (35.5, 2),
-     (36, 2), (120, 2)],
+    [
+        (0, 0),
+        (0.5, 1),
+        (1, 1),
+        (9, 1),
+        (9.5, 4),
+        (10, 4),
+        (24, 4),
+        (24.5, 3),
+        (25, 3),
+        (35, 3),
+        (35.5, 2),
+        (36, 2),
+        (120, 2),
+    ],
 )
 def test_respiratory_rate_coding(rate: float, code: int) -> None:
     assert code_respiratory_rate(rate) == code
@@ -79,7 +92,9 @@ def test_rpm_score_raises_naming_missing_findings() -> None:
     with pytest.raises(ValueError) as info:
         rpm_score(Findings(respiratory_rate_per_min=20))
     assert str(info.value) == "rpm_score needs pulse_rate_per_min, gcs_motor (not assessed)"
-    with pytest.raises(ValueError, match="^rpm_score needs respiratory_rate_per_min, pulse_rate_per_min, gcs_motor"):
+    with pytest.raises(
+        ValueError, match="^rpm_score needs respiratory_rate_per_min, pulse_rate_per_min, gcs_motor"
+    ):
         rpm_score(Findings())
 
 
@@ -95,7 +110,11 @@ def test_coding_provenance() -> None:
     assert coding.reference.startswith("Sacco WJ")
     assert coding.gcs_motor == (0, 1, 1, 2, 3, 4)
     assert [(b.low, b.high, b.code) for b in coding.respiratory_rate] == [
-        (0, 0, 0), (1, 9, 1), (10, 24, 4), (25, 35, 3), (36, None, 2)
+        (0, 0, 0),
+        (1, 9, 1),
+        (10, 24, 4),
+        (25, 35, 3),
+        (36, None, 2),
     ]
     assert RPM_MAX == 12
 

@@ -50,7 +50,10 @@ def test_all_yes_without_injury_severity_is_missing_it() -> None:
 @pytest.mark.parametrize(
     ("changes", "text"),
     [
-        ({"obeys_commands": False, "purposeful_movement": False}, "neither obeys commands nor moves purposefully"),
+        (
+            {"obeys_commands": False, "purposeful_movement": False},
+            "neither obeys commands nor moves purposefully",
+        ),
         ({"peripheral_pulse_palpable": False}, "no peripheral pulse"),
         ({"respiratory_distress": True}, "respiratory distress"),
         ({"major_hemorrhage_controlled": False}, "major haemorrhage not controlled"),
@@ -103,14 +106,26 @@ def test_purposeful_movement_answers_the_first_question() -> None:
         ({"peripheral_pulse_palpable": None}, ("peripheral_pulse_palpable",)),
         ({"respiratory_distress": None}, ("respiratory_distress",)),
         ({"major_hemorrhage_controlled": None}, ("major_hemorrhage_controlled",)),
-        ({"obeys_commands": None, "peripheral_pulse_palpable": None, "respiratory_distress": None,
-          "major_hemorrhage_controlled": None},
-         ("obeys_commands", "purposeful_movement", "peripheral_pulse_palpable", "respiratory_distress",
-          "major_hemorrhage_controlled")),
+        (
+            {
+                "obeys_commands": None,
+                "peripheral_pulse_palpable": None,
+                "respiratory_distress": None,
+                "major_hemorrhage_controlled": None,
+            },
+            (
+                "obeys_commands",
+                "purposeful_movement",
+                "peripheral_pulse_palpable",
+                "respiratory_distress",
+                "major_hemorrhage_controlled",
+            ),
+        ),
     ],
 )
-def test_unanswered_questions_without_a_no_are_missing(changes: dict[str, Any],
-                                                        missing: tuple[str, ...]) -> None:
+def test_unanswered_questions_without_a_no_are_missing(
+    changes: dict[str, Any], missing: tuple[str, ...]
+) -> None:
     a = salt(casualty(minor_injuries_only=True, **changes))
     assert (a.category, a.missing) == (None, missing)
 
@@ -122,13 +137,19 @@ def test_not_breathing_after_airway_opening_is_dead() -> None:
 
 
 def test_rescue_breaths_are_optional_and_never_missing() -> None:
-    a = salt(Findings(breathing=False, breathing_after_airway_opening=False, breathing_after_rescue_breaths=False))
+    a = salt(
+        Findings(breathing=False, breathing_after_airway_opening=False, breathing_after_rescue_breaths=False)
+    )
     assert a.category is Category.DEAD
 
 
 def test_breathing_after_rescue_breaths_continues_assessment() -> None:
-    f = casualty(breathing=False, breathing_after_airway_opening=False, breathing_after_rescue_breaths=True,
-                 minor_injuries_only=False)
+    f = casualty(
+        breathing=False,
+        breathing_after_airway_opening=False,
+        breathing_after_rescue_breaths=True,
+        minor_injuries_only=False,
+    )
     a = salt(f)
     assert a.category is Category.DELAYED
     assert a.rule.startswith(
@@ -137,8 +158,12 @@ def test_breathing_after_rescue_breaths_continues_assessment() -> None:
 
 
 def test_breathing_after_airway_opening_continues_assessment() -> None:
-    f = casualty(breathing=False, breathing_after_airway_opening=True, peripheral_pulse_palpable=False,
-                 likely_to_survive_given_resources=True)
+    f = casualty(
+        breathing=False,
+        breathing_after_airway_opening=True,
+        peripheral_pulse_palpable=False,
+        likely_to_survive_given_resources=True,
+    )
     a = salt(f)
     assert a.category is Category.IMMEDIATE
     assert a.rule.startswith("SALT: not breathing → breathes after airway opening → no peripheral pulse")
@@ -146,8 +171,11 @@ def test_breathing_after_airway_opening_continues_assessment() -> None:
 
 def test_missing_breathing() -> None:
     a = salt(Findings(obeys_commands=True))
-    assert (a.category, a.missing, a.rule) == (None, ("breathing",),
-                                               "SALT: breathing not assessed → stopped: needs breathing")
+    assert (a.category, a.missing, a.rule) == (
+        None,
+        ("breathing",),
+        "SALT: breathing not assessed → stopped: needs breathing",
+    )
 
 
 def test_missing_airway_opening() -> None:

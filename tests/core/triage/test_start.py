@@ -31,7 +31,12 @@ def adult(**changes: Any) -> Findings:
 
 def test_walking_is_minimal_whatever_else() -> None:
     a = start(Findings(can_walk=True, respiratory_rate_per_min=40, peripheral_pulse_palpable=False))
-    assert (a.category, a.method, a.rule, a.missing) == (Category.MINIMAL, "start", "START: walking → MINIMAL", ())
+    assert (a.category, a.method, a.rule, a.missing) == (
+        Category.MINIMAL,
+        "start",
+        "START: walking → MINIMAL",
+        (),
+    )
 
 
 def test_not_walking_and_all_normal_is_delayed() -> None:
@@ -64,8 +69,9 @@ def test_issue_example_rr_34_is_immediate_with_exact_rule() -> None:
     assert a.missing == ()
 
 
-@pytest.mark.parametrize(("rr", "category"), [(30, Category.DELAYED), (30.5, Category.IMMEDIATE),
-                                               (31, Category.IMMEDIATE)])
+@pytest.mark.parametrize(
+    ("rr", "category"), [(30, Category.DELAYED), (30.5, Category.IMMEDIATE), (31, Category.IMMEDIATE)]
+)
 def test_respiratory_rate_threshold_30(rr: float, category: Category) -> None:
     assert start(adult(respiratory_rate_per_min=rr)).category is category
 
@@ -150,7 +156,10 @@ def test_all_three_rpm_findings_missing_are_listed_in_order() -> None:
     a = start(Findings(can_walk=False, breathing=True))
     assert a.category is None
     assert a.missing == (
-        "respiratory_rate_per_min", "peripheral_pulse_palpable", "capillary_refill_s", "obeys_commands"
+        "respiratory_rate_per_min",
+        "peripheral_pulse_palpable",
+        "capillary_refill_s",
+        "obeys_commands",
     )
 
 
@@ -185,8 +194,9 @@ def test_radial_pulse_first_variant() -> None:
     assert "→ radial pulse present → obeys commands →" in a.rule
     no_pulse = start(adult(peripheral_pulse_palpable=False), perfusion_check="radial_pulse_first")
     assert no_pulse.category is Category.IMMEDIATE
-    refill_only = start(adult(peripheral_pulse_palpable=None, capillary_refill_s=2.1),
-                        perfusion_check="radial_pulse_first")
+    refill_only = start(
+        adult(peripheral_pulse_palpable=None, capillary_refill_s=2.1), perfusion_check="radial_pulse_first"
+    )
     assert refill_only.category is Category.IMMEDIATE
 
 
@@ -203,8 +213,12 @@ def test_invalid_perfusion_check() -> None:
 
 def test_published_red_criteria_each_alone() -> None:
     """Each START red criterion alone makes a non-walking breathing casualty IMMEDIATE (Benson 1996)."""
-    for change in ({"respiratory_rate_per_min": 36}, {"peripheral_pulse_palpable": False},
-                   {"capillary_refill_s": 4}, {"obeys_commands": False}):
+    for change in (
+        {"respiratory_rate_per_min": 36},
+        {"peripheral_pulse_palpable": False},
+        {"capillary_refill_s": 4},
+        {"obeys_commands": False},
+    ):
         assert start(adult(**change)).category is Category.IMMEDIATE, change
 
 
@@ -241,18 +255,31 @@ def start_findings(draw: st.DrawFn) -> Findings:
 partial = st.one_of(st.none(), st.booleans())
 
 
-@given(start_findings(), st.one_of(st.none(), st.floats(1, 30)), st.sampled_from(["either", "radial_pulse_first"]))
-def test_start_always_decides_when_all_start_findings_are_given(f: Findings, low: float | None,
-                                                                 mode: Any) -> None:
+@given(
+    start_findings(),
+    st.one_of(st.none(), st.floats(1, 30)),
+    st.sampled_from(["either", "radial_pulse_first"]),
+)
+def test_start_always_decides_when_all_start_findings_are_given(
+    f: Findings, low: float | None, mode: Any
+) -> None:
     a = start(f, rr_low_threshold=low, perfusion_check=mode)
     assert a.category is not None
     assert a.missing == ()
 
 
-@given(st.builds(Findings, can_walk=partial, breathing=partial, breathing_after_airway_opening=partial,
-                 respiratory_rate_per_min=st.one_of(st.none(), st.integers(1, 120)),
-                 peripheral_pulse_palpable=partial, capillary_refill_s=st.one_of(st.none(), st.floats(0, 30)),
-                 obeys_commands=partial))
+@given(
+    st.builds(
+        Findings,
+        can_walk=partial,
+        breathing=partial,
+        breathing_after_airway_opening=partial,
+        respiratory_rate_per_min=st.one_of(st.none(), st.integers(1, 120)),
+        peripheral_pulse_palpable=partial,
+        capillary_refill_s=st.one_of(st.none(), st.floats(0, 30)),
+        obeys_commands=partial,
+    )
+)
 def test_category_is_none_exactly_when_something_is_missing(f: Findings) -> None:
     a = start(f)
     assert (a.category is None) == (a.missing != ())

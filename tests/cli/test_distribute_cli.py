@@ -1,0 +1,143 @@
+"""`jedel distribute` through Typer's CliRunner on a fresh app (jedel.cli.main is not imported)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from jedel.cli.distribute import register
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "distribution-problem.json"
+
+
+def make_app() -> typer.Typer:
+    app = typer.Typer()
+
+    @app.callback()
+    def main() -> None:
+        """Test app."""
+
+    register(app)
+    return app
+
+
+RUNNER = CliRunner()
+
+# One immediate bed; RPM 3 and RPM 9 compete for it (Sacco table): optimal takes RPM 9 -> 0.10 + 0.948.
+SMALL = {
+    "casualties": [{"id": "a", "site": "S1", "rpm": 3}, {"id": "b", "site": "S1", "rpm": 9}],
+    "sites": [{"id": "S1"}],
+    "hospitals": [{"id": "H1", "capacity": {"immediate": 1}}],
+    "travel_time_min": {"sites": ["S1"], "hospitals": ["H1"], "minutes": [[10]]},
+}
+
+
+def run(tmp_path: Path, problem: object, *args: str):
+    path = tmp_path / "problem.json"
+    path.write_text(problem if isinstance(problem, str) else json.dumps(problem), encoding="utf-8")
+    return RUNNER.invoke(make_app(), ["distribute", str(path), *args])
+
+
+def test_small_problem_exact(tmp_path: Path) -> None:
+    result = run(tmp_path, SMALL)
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["expected_deaths"] == pytest.approx(0.10 + 0.948, abs=1e-12)
+    assert [(a["casualty"], a["hospital"], a["reason_code"]) for a in out["assignments"]] == [
+        ("a", None, "capacity_full"),
+        ("b", "H1", "max_gain"),
+    ]
+    assert out["loads"]["H1"]["immediate"] == 1 and out["n_unassigned"] == 1
+    nearest = json.loads(run(tmp_path, SMALL, "--policy", "nearest").stdout)
+    assert nearest["expected_deaths"] == pytest.approx(0.77 + 0.948, abs=1e-12)
+
+
+def test_example_file_all_policies(tmp_path: Path) -> None:
+    results = {}
+    for policy in ("optimal", "nearest", "proportional"):
+        out_file = tmp_path / f"{policy}.json"
+        result = RUNNER.invoke(
+            make_app(), ["distribute", str(EXAMPLE), "--policy", policy, "--output", str(out_file)]
+        )
+        assert result.exit_code == 0, result.output
+        assert result.stdout == ""
+        results[policy] = json.loads(out_file.read_text(encoding="utf-8"))
+    assert results["optimal"]["n_casualties"] == 18  # counts expanded: 1+1+4+1+1+6+2+1+1
+    assert results["optimal"]["n_unassigned"] == 0
+    assert results["optimal"]["expected_deaths"] <= results["nearest"]["expected_deaths"]
+    ids = {a["casualty"]: a["hospital"] for a in results["optimal"]["assignments"]}
+    assert ids["T-005"] == "H-CHILD"  # the only paediatric hospital
+    assert ids["T-002"] in {"H-CITY-1", "H-CHILD"}  # burns
+
+
+def test_coordinates_without_matrix_use_road_times(tmp_path: Path) -> None:
+    problem = {
+        "travel": {"mode": "road", "road_class": "rural"},
+        "casualties": [{"id": "a", "lat": 43.25249, "lon": 76.9115, "category": "delayed"}],
+        "hospitals": [{"id": "Astana", "lat": 51.1801, "lon": 71.44598, "capacity": {"delayed": 1}}],
+    }
+    out = json.loads(run(tmp_path, problem).stdout)
+    assert out["assignments"][0]["travel_time_min"] == pytest.approx(972.7114534 * 1.3, rel=1e-8)  # 60 km/h
+
+
+@pytest.mark.parametrize(
+    ("problem", "message"),
+    [
+        ("{not json", "invalid JSON: Expecting property name enclosed in double quotes (line 1, column 2)"),
+        ("[]", "problem: must be a JSON object"),
+        ({"casualties": []}, "hospitals: required"),
+        (
+            {**SMALL, "hospitals": [{"id": "H0"}, {"id": "H1", "capacity": {"immediate": -3}}]},
+            "hospitals[1].capacity.immediate: must be >= 0",
+        ),
+        (
+            {**SMALL, "casualties": [{"id": "a", "site": "S1", "category": "red"}]},
+            "casualties[0].category: unknown",
+        ),
+        (
+            {**SMALL, "casualties": [{"id": "a", "site": "S2", "rpm": 4}]},
+            "casualties[0].site: unknown site 'S2'",
+        ),
+        (
+            {**SMALL, "casualties": [{"id": "a", "site": "S1", "rpm": 40}]},
+            "casualties[0].rpm: must be in 0..12",
+        ),
+        (
+            {**SMALL, "travel_time_min": {"sites": ["S1"], "hospitals": ["H1"], "minutes": [[1, 2]]}},
+            "travel_time_min.minutes[0]: expected 1 values, got 2",
+        ),
+        (
+            json.dumps(SMALL).replace("[[10]]", "[[NaN]]"),
+            "travel_time_min.minutes[0][0]: must be a finite number",
+        ),
+        ({**SMALL, "max_transport_min": -5}, "max_transport_min: must be >= 0"),
+        ({**SMALL, "travel_time_min": None}, "sites: site 'S1' needs lat and lon"),
+        (
+            {**SMALL, "travel_time_min": {"sites": ["S1"], "hospitals": ["H2"], "minutes": [[1]]}},
+            "error: travel_time_min: column id 'H1' not in the matrix",
+        ),
+        ({**SMALL, "max_transport": 60}, "error: max_transport: unknown field"),
+        ({**SMALL, "hospitals": [{"id": "H1", "capacty": {}}]}, "error: hospitals[0].capacty: unknown field"),
+    ],
+)
+def test_bad_input_one_line_exit_2(tmp_path: Path, problem: object, message: str) -> None:
+    result = run(tmp_path, problem)
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_bad_policy_and_missing_file(tmp_path: Path) -> None:
+    result = run(tmp_path, SMALL, "--policy", "fastest")
+    assert result.exit_code == 2
+    assert (
+        result.stderr.strip()
+        == "error: --policy: must be one of optimal, nearest, proportional, not 'fastest'"
+    )
+    missing = RUNNER.invoke(make_app(), ["distribute", str(tmp_path / "nope.json")])
+    assert missing.exit_code == 2 and missing.stderr.startswith("error: ") and "cannot read" in missing.stderr
