@@ -1,0 +1,1 @@
+"""django-ninja schemas of the facilities app."""
