@@ -52,13 +52,34 @@ def test_small_problem_exact(tmp_path: Path) -> None:
         ("b", "H1", "max_gain"),
     ]
     assert out["loads"]["H1"]["immediate"] == 1 and out["n_unassigned"] == 1
+    assert out["slot_loads"]["H1"] == [{"immediate": 1, "delayed": 0, "minimal": 0, "expectant": 0}]
+    assert out["assignments"][1]["slot"] == 0 and out["assignments"][1]["time_to_care_min"] == 10
+    assert out["planning_horizon_h"] == 1 and out["overflow"] == {} and out["n_overflow"] == 0
     nearest = json.loads(run(tmp_path, SMALL, "--policy", "nearest").stdout)
     assert nearest["expected_deaths"] == pytest.approx(0.77 + 0.948, abs=1e-12)
+    # today's practice sends b to H1 too, where it is not admitted within the hour: reported as overflow
+    assert nearest["overflow"] == {"H1": {"immediate": 1, "delayed": 0, "minimal": 0, "expectant": 0}}
+    assert nearest["assignments"][1]["hospital"] == "H1" and nearest["assignments"][1]["slot"] is None
+
+
+def test_planning_horizon_spreads_capacity_over_hours(tmp_path: Path) -> None:
+    # One immediate place per hour for 2 hours. a (RPM 3) first: 0.77 at 10 min, and b (RPM 9) waits for
+    # the second hour: RPM 8 at 60 min, 0.16 -> 0.93. The other way round: 0.10 + RPM 3 at 60 min (RPM 0,
+    # 0.948) = 1.048. With a single hour only b was worth the place (0.10 + 0.948).
+    out = json.loads(run(tmp_path, {**SMALL, "planning_horizon_h": 2}).stdout)
+    assert out["planning_horizon_h"] == 2 and out["n_unassigned"] == 0
+    assert [(a["casualty"], a["slot"], a["time_to_care_min"]) for a in out["assignments"]] == [
+        ("a", 0, 10),
+        ("b", 1, 60),
+    ]
+    assert out["expected_deaths"] == pytest.approx(0.77 + 0.16, abs=1e-12)
+    assert [len(v) for v in out["slot_loads"].values()] == [2]
+    assert out["groups"][1]["flows"] == [{"hospital": "H1", "slot": 1, "count": 1}]
 
 
 def test_example_file_all_policies(tmp_path: Path) -> None:
     results = {}
-    for policy in ("optimal", "nearest", "proportional"):
+    for policy in ("optimal", "nearest", "nearest_available", "proportional"):
         out_file = tmp_path / f"{policy}.json"
         result = RUNNER.invoke(
             make_app(), ["distribute", str(EXAMPLE), "--policy", policy, "--output", str(out_file)]
@@ -68,7 +89,9 @@ def test_example_file_all_policies(tmp_path: Path) -> None:
         results[policy] = json.loads(out_file.read_text(encoding="utf-8"))
     assert results["optimal"]["n_casualties"] == 18  # counts expanded: 1+1+4+1+1+6+2+1+1
     assert results["optimal"]["n_unassigned"] == 0
-    assert results["optimal"]["expected_deaths"] <= results["nearest"]["expected_deaths"]
+    for policy in ("nearest", "nearest_available", "proportional"):
+        assert results["optimal"]["expected_deaths"] <= results[policy]["expected_deaths"]
+        assert results[policy]["planning_horizon_h"] == 2
     ids = {a["casualty"]: a["hospital"] for a in results["optimal"]["assignments"]}
     assert ids["T-005"] == "H-CHILD"  # the only paediatric hospital
     assert ids["T-002"] in {"H-CITY-1", "H-CHILD"}  # burns
@@ -115,6 +138,8 @@ def test_coordinates_without_matrix_use_road_times(tmp_path: Path) -> None:
             "travel_time_min.minutes[0][0]: must be a finite number",
         ),
         ({**SMALL, "max_transport_min": -5}, "max_transport_min: must be >= 0"),
+        ({**SMALL, "planning_horizon_h": 2.5}, "error: planning_horizon_h: must be an integer"),
+        ({**SMALL, "planning_horizon_h": 0}, "error: planning_horizon_h: must be in 1..48, got 0"),
         ({**SMALL, "travel_time_min": None}, "sites: site 'S1' needs lat and lon"),
         (
             {**SMALL, "travel_time_min": {"sites": ["S1"], "hospitals": ["H2"], "minutes": [[1]]}},
@@ -137,7 +162,7 @@ def test_bad_policy_and_missing_file(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert (
         result.stderr.strip()
-        == "error: --policy: must be one of optimal, nearest, proportional, not 'fastest'"
+        == "error: --policy: must be one of optimal, nearest, nearest_available, proportional, not 'fastest'"
     )
     missing = RUNNER.invoke(make_app(), ["distribute", str(tmp_path / "nope.json")])
     assert missing.exit_code == 2 and missing.stderr.startswith("error: ") and "cannot read" in missing.stderr

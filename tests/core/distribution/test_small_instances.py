@@ -10,6 +10,7 @@ from jedel.core.survival import rpm_survival_model
 
 S = [0.052, 0.089, 0.15, 0.23, 0.35, 0.49, 0.63, 0.75, 0.84, 0.9, 0.94, 0.97, 0.98]  # Sacco survival by RPM
 RPM = rpm_survival_model()
+ALL = ("optimal", "nearest", "nearest_available", "proportional")
 
 
 def problem(casualties, hospitals, matrix, **kw) -> DistributionProblem:
@@ -26,13 +27,16 @@ def by_id(allocation):
 def test_optimal_saves_the_casualty_who_gains_most() -> None:
     # One immediate bed 10 min away; RPM 3 and RPM 9 both need it (same immediate band).
     # Left without care both reach RPM 0 by 360 min: death 0.948.
-    # Optimal: RPM 9 in (death 0.10), RPM 3 out (0.948) = 1.048.  Nearest serves input order: 0.77 + 0.948.
+    # Optimal: RPM 9 in (death 0.10), RPM 3 out (0.948) = 1.048.  Nearest and nearest_available serve input
+    # order: 0.77 + 0.948 (nearest sends b to H1 too, where it is not admitted within the hour).
     p = problem(
         [Casualty("a", "S1", rpm=3), Casualty("b", "S1", rpm=9)], [Hospital("H1", {"immediate": 1})], [[10]]
     )
     best, today = solve(p, "optimal"), solve(p, "nearest")
     assert best.expected_deaths == pytest.approx(1 - S[9] + 1 - S[0], abs=1e-12)
     assert today.expected_deaths == pytest.approx(1 - S[3] + 1 - S[0], abs=1e-12)
+    assert solve(p, "nearest_available").expected_deaths == today.expected_deaths
+    assert by_id(today)["b"].hospital_id == "H1" and today.overflow["H1"]["immediate"] == 1
     a = by_id(best)
     assert a["b"].hospital_id == "H1" and a["a"].hospital_id is None
     assert a["b"].reason_code is Reason.MAX_GAIN
@@ -49,12 +53,24 @@ def test_optimal_trades_travel_time_across_sites() -> None:
     cs = [Casualty("a", "A", rpm=8), Casualty("b", "B", rpm=8)]
     hs = [Hospital("H1", {"immediate": 1}), Hospital("H2", {"immediate": 1})]
     p = problem(cs, hs, [[5, 40], [25, 100]])
-    best, today = solve(p, "optimal"), solve(p, "nearest")
+    best, dispatcher = solve(p, "optimal"), solve(p, "nearest_available")
     assert best.expected_deaths == pytest.approx(0.32, abs=1e-12)
-    assert today.expected_deaths == pytest.approx(0.16 + 0.37, abs=1e-12)
+    assert dispatcher.expected_deaths == pytest.approx(0.16 + 0.37, abs=1e-12)
     assert {a.casualty_id: a.hospital_id for a in best.assignments} == {"a": "H2", "b": "H1"}
     assert by_id(best)["a"].reason_code is Reason.CAPACITY_FULL  # H1 would be nearer for a, used by b
-    assert by_id(today)["b"].reason == "capacity for immediate at H1 full; nearest with room (100 min)"
+    assert by_id(best)["a"].reason == "capacity for immediate at H1 full; same survival here, 35 min farther"
+    assert by_id(dispatcher)["b"].reason == "capacity for immediate at H1 full; nearest with room (100 min)"
+    # Today: both go to H1 (nearest for both); a arrives first, b is not admitted within the hour and
+    # counts at RPM 8's no-care probability (RPM 0 at 360 min): 0.16 + 0.948.
+    today = solve(p, "nearest")
+    assert today.expected_deaths == pytest.approx(0.16 + 0.948, abs=1e-12)
+    b = by_id(today)["b"]
+    assert (b.hospital_id, b.slot, b.reason_code) == ("H1", None, Reason.QUEUE_BEYOND_HORIZON)
+    assert (
+        b.reason
+        == "nearest feasible H1 (25 min) overwhelmed: its immediate queue (1/h) not reached within 1 h"
+    )
+    assert today.overflow["H1"]["immediate"] == 1 and today.n_overflow == 1 and today.n_unassigned == 1
 
 
 def test_category_model_two_immediates() -> None:
@@ -63,8 +79,10 @@ def test_category_model_two_immediates() -> None:
     cs = [Casualty("a", "S1", "immediate"), Casualty("b", "S1", "immediate")]
     hs = [Hospital("H1", {"immediate": 1}), Hospital("H2", {"immediate": 1})]
     p = problem(cs, hs, [[10, 45]])
-    for policy in ("optimal", "nearest", "proportional"):
+    for policy in ("optimal", "nearest_available", "proportional"):
         assert solve(p, policy).expected_deaths == pytest.approx((2.81 + 3.811) / 7, abs=1e-12)
+    # nearest: both to H1; b waits past the hour: the whole band is at RPM 0 by 360 min (0.948).
+    assert solve(p, "nearest").expected_deaths == pytest.approx(2.81 / 7 + 0.948, abs=1e-12)
     assert p.model.kinds == ("immediate", "delayed", "minimal", "expectant")
 
 
@@ -119,7 +137,7 @@ def test_equal_survival_goes_to_the_nearer_hospital() -> None:
 )
 def test_unassigned_when_infeasible(casualty, hospital, minutes, limit, code, reason) -> None:
     p = problem([casualty], [hospital], [[minutes]], max_transport_min=limit)
-    for policy in ("optimal", "nearest", "proportional"):
+    for policy in ALL:
         result = solve(p, policy)
         a = result.assignments[0]
         assert a.hospital_id is None and a.reason_code is code and a.reason == reason
@@ -139,7 +157,7 @@ def test_needs_are_matched_to_capabilities() -> None:
         Hospital("children", {"delayed": 1}, frozenset({"paediatric"})),
     ]
     p = problem(cs, hs, [[5, 50]])
-    for policy in ("optimal", "nearest", "proportional"):
+    for policy in ALL:
         got = {a.casualty_id: a.hospital_id for a in solve(p, policy).assignments}
         assert got == {"kid": "children", "adult": "general"}
 
@@ -159,14 +177,14 @@ def test_group_results() -> None:
     result = solve(problem(cs, hs, [[10, 20]]))
     groups = {g.group.kind: g for g in result.groups}
     assert groups["9"].group.casualty_ids == ("c0", "c1", "c2")
-    assert groups["9"].flows == (("H1", 2), ("H2", 1)) and groups["9"].unassigned == 0
+    assert groups["9"].flows == (("H1", 0, 2), ("H2", 0, 1)) and groups["9"].unassigned == 0
     assert groups["9"].expected_deaths == pytest.approx(3 * 0.10)
-    assert groups["12"].flows == (("H1", 1),)
+    assert groups["12"].flows == (("H1", 0, 1),)
     assert result.expected_deaths == pytest.approx(0.30 + 0.02)
 
 
 def test_empty_problem() -> None:
     p = DistributionProblem((), (Hospital("H1", {"immediate": 1}),), ("S1",), np.zeros((1, 1)))
-    for policy in ("optimal", "nearest", "proportional"):
+    for policy in ALL:
         result = solve(p, policy)
         assert result.expected_deaths == 0.0 and result.assignments == ()

@@ -66,12 +66,14 @@ class GroupedProblem:
         category_index: index into :data:`CATEGORIES` per group, ``(G,)``.
         count: casualties per group, ``(G,)``.
         time_min: travel minutes group -> hospital, ``(G, H)``.
-        death: unrounded death probability if taken to each hospital, ``(G, H)``; NaN where not feasible.
+        death: unrounded death probability if admitted on arrival (slot 0) at each hospital, ``(G, H)``;
+            NaN where not feasible.
         capable: hospital meets every need of the group, ``(G, H)``.
         in_reach: travel time finite and within ``max_transport_min``, ``(G, H)``.
-        capacity: receiving capacity per hospital and category, ``(H, C)``.
+        capacity: receiving capacity per hour, per hospital and category, ``(H, C)``.
         feasible: ``capable & in_reach & capacity > 0``, ``(G, H)``.
         unassigned_death: death probability when left without definitive care, ``(G,)``.
+        n_slots: usable hour slots (:attr:`DistributionProblem.n_slots`).
     """
 
     problem: DistributionProblem
@@ -87,14 +89,17 @@ class GroupedProblem:
     capacity: NDArray[np.int64] = field(repr=False)
     feasible: NDArray[np.bool_] = field(repr=False)
     unassigned_death: NDArray[np.float64] = field(repr=False)
+    n_slots: int = 1
 
 
 def group_problem(problem: DistributionProblem) -> GroupedProblem:
     """Aggregate casualties and precompute travel times, death probabilities and feasibility.
 
     The death probability of an unassigned group is read at ``T_g = max(horizon, longest feasible travel
-    time of g)``. Because survival models are non-increasing in time (the :class:`SurvivalModel`
-    contract), every feasible hospital is then at least as good as leaving the casualty unassigned.
+    time of g)``. Every usable slot starts no later than the horizon, so every time to care
+    ``max(travel, 60 k)`` is at most ``T_g``; because survival models are non-increasing in time (the
+    :class:`SurvivalModel` contract), every feasible (hospital, slot) is then at least as good as leaving
+    the casualty unassigned.
 
     Args:
         problem: a validated problem.
@@ -158,4 +163,5 @@ def group_problem(problem: DistributionProblem) -> GroupedProblem:
         capacity=capacity,
         feasible=feasible,
         unassigned_death=unassigned,
+        n_slots=problem.n_slots,
     )

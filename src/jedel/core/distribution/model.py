@@ -27,6 +27,12 @@ from jedel.core.survival import (
     rpm_survival_model,
 )
 
+SLOT_MIN = 60.0
+"""Length of a receiving slot: hospital capacity is a rate per hour (MCI receiving capacity)."""
+
+MAX_PLANNING_HORIZON_H = 48
+"""Longest plan accepted (hours); the no-care horizon usually ends it far earlier (360 min)."""
+
 
 class Need(StrEnum):
     """Hard requirements a receiving hospital must meet (capability names)."""
@@ -93,9 +99,13 @@ class Casualty:
 class Hospital:
     """A receiving hospital.
 
+    Capacity is the MCI receiving capacity by triage category: patients the facility can take in one hour
+    (Jedel's ``mci_immediate_per_hour`` etc.). A plan over ``planning_horizon_h`` hours gives each hospital
+    that many hourly slots of this size (see :mod:`jedel.core.distribution.evaluate`).
+
     Attributes:
         hospital_id: unique id; a column of the travel-time matrix.
-        capacity_by_category: casualties it can receive now, per triage category (missing = 0).
+        capacity_by_category: casualties it can receive per hour, per triage category (missing = 0).
         capabilities: needs it can meet.
         name: display name.
         lat_deg: latitude (optional; used to compute travel times when no matrix is given).
@@ -129,7 +139,7 @@ class Hospital:
                 raise ValueError(f"{name}: must be a finite number")
 
     def capacity(self, category: CareCategory) -> int:
-        """Receiving capacity for one category."""
+        """Receiving capacity per hour for one category."""
         return self.capacity_by_category[category]
 
 
@@ -146,9 +156,12 @@ class DistributionProblem:
         max_transport_min: hospitals farther than this are infeasible (``None`` = no limit).
         survival_model: death probability vs minutes; ``None`` = the Sacco RPM model when every casualty
             has an RPM, otherwise the derived category model.
-        untreated_horizon_min: minutes at which an unassigned casualty's death probability is read
-            (``None`` = the model's horizon, 360 min for the shipped tables).
+        untreated_horizon_min: no-care horizon: minutes at which the death probability of a casualty not
+            admitted is read (``None`` = the model's horizon, 360 min for the shipped tables); hour slots
+            starting later are not used (:attr:`n_slots`).
         category_bands: RPM band per category, to find the capacity category of RPM-only casualties.
+        planning_horizon_h: hours the plan covers; each hospital receives ``capacity`` casualties per
+            category in each hour slot ``k = 0 .. H-1``. ``1`` = capacity is a one-shot total.
     """
 
     casualties: tuple[Casualty, ...]
@@ -161,6 +174,7 @@ class DistributionProblem:
     category_bands: Mapping[CareCategory, Sequence[int]] = field(
         default_factory=lambda: dict(DEFAULT_CATEGORY_RPM_BANDS)
     )
+    planning_horizon_h: int = 1
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "casualties", tuple(self.casualties))
@@ -183,6 +197,12 @@ class DistributionProblem:
             v = getattr(self, name)
             if v is not None and (math.isnan(v) or v < 0):
                 raise ValueError(f"{name}: must be >= 0")
+        hours = self.planning_horizon_h
+        if isinstance(hours, bool) or not isinstance(hours, (int, np.integer)):
+            raise ValueError(f"planning_horizon_h: must be an integer, got {hours!r}")  # noqa: TRY004
+        if not 1 <= hours <= MAX_PLANNING_HORIZON_H:
+            raise ValueError(f"planning_horizon_h: must be in 1..{MAX_PLANNING_HORIZON_H}, got {hours}")
+        object.__setattr__(self, "planning_horizon_h", int(hours))
         _check_unique("site_ids", list(self.site_ids))
         _check_unique("hospitals", [h.hospital_id for h in self.hospitals], ".hospital_id")
         _check_unique("casualties", [c.casualty_id for c in self.casualties], ".casualty_id")
@@ -246,6 +266,14 @@ class DistributionProblem:
         if self.untreated_horizon_min is not None:
             return self.untreated_horizon_min
         return self.model.horizon_min
+
+    @property
+    def n_slots(self) -> int:
+        """Hour slots that can be used: ``k < planning_horizon_h`` and starting no later than the no-care
+        horizon (``k * 60 <= horizon_min``; care that late is by definition no better than none)."""
+        if not math.isfinite(self.horizon_min):
+            return self.planning_horizon_h
+        return min(self.planning_horizon_h, math.floor(self.horizon_min / SLOT_MIN) + 1)
 
 
 def _check_unique(name: str, ids: list[str], suffix: str = "") -> None:

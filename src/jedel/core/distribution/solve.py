@@ -1,41 +1,25 @@
-"""``solve``: allocate casualties to hospitals by a policy and explain every decision."""
+"""``solve``: allocate casualties to hospitals and hour slots by a policy and explain every decision."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 
 import numpy as np
 from numpy.typing import NDArray
 
-from jedel.core.distribution.baselines import assign_nearest, assign_proportional
+from jedel.core.distribution.baselines import (
+    Decision,
+    assign_nearest,
+    assign_nearest_available,
+    assign_proportional,
+)
+from jedel.core.distribution.evaluate import care_time_min, outcomes
 from jedel.core.distribution.groups import CATEGORIES, CasualtyGroup, GroupedProblem, group_problem
 from jedel.core.distribution.model import DistributionProblem
 from jedel.core.distribution.optimal import solve_min_cost_flow
-
-_EPS = 1e-9
-
-
-class Policy(StrEnum):
-    """Allocation policy."""
-
-    OPTIMAL = "optimal"
-    NEAREST = "nearest"
-    PROPORTIONAL = "proportional"
-
-
-class Reason(StrEnum):
-    """Code of the constraint or gain that decided an assignment."""
-
-    MAX_GAIN = "max_gain"
-    NEAREST_FEASIBLE = "nearest_feasible"
-    PROPORTIONAL_SHARE = "proportional_share"
-    CAPACITY_FULL = "capacity_full"
-    NEEDS_UNMET = "needs_unmet"
-    BEYOND_MAX_TRANSPORT = "beyond_max_transport"
-    NO_CAPACITY = "no_capacity"
+from jedel.core.distribution.reasons import Policy, Reason, Reasons
 
 
 @dataclass(frozen=True)
@@ -44,9 +28,13 @@ class Assignment:
 
     Attributes:
         casualty_id: the casualty.
-        hospital_id: receiving hospital, ``None`` when unassigned.
-        travel_time_min: minutes to it (``None`` when unassigned).
-        death_probability: unrounded model death probability (at the untreated horizon if unassigned).
+        hospital_id: hospital it is sent to, ``None`` when sent nowhere.
+        travel_time_min: minutes to it (``None`` when sent nowhere).
+        slot: hour slot of admission ``0 .. H-1``; ``None`` when not admitted within the usable slots
+            (unassigned, or past the horizon in an overwhelmed hospital's queue under ``nearest``).
+        time_to_care_min: minutes to definitive care, ``max(travel, 60 * slot)``; ``None`` if not admitted.
+        death_probability: unrounded model death probability at ``time_to_care_min`` (at the no-care
+            horizon if not admitted).
         reason_code: what decided it.
         reason: the same in words, e.g. ``"gain 0.120 expected survivors vs next best (H2)"``.
     """
@@ -54,6 +42,8 @@ class Assignment:
     casualty_id: str
     hospital_id: str | None
     travel_time_min: float | None
+    slot: int | None
+    time_to_care_min: float | None
     death_probability: float
     reason_code: Reason
     reason: str
@@ -65,13 +55,13 @@ class GroupResult:
 
     Attributes:
         group: the group.
-        flows: ``(hospital_id, casualties)`` pairs, by increasing travel time.
-        unassigned: casualties of the group left without a hospital.
+        flows: ``(hospital_id, slot, casualties)`` admitted, by time to care then travel time.
+        unassigned: casualties of the group not admitted within the usable slots.
         expected_deaths: unrounded expected deaths in the group.
     """
 
     group: CasualtyGroup
-    flows: tuple[tuple[str, int], ...]
+    flows: tuple[tuple[str, int, int], ...]
     unassigned: int
     expected_deaths: float
 
@@ -82,15 +72,23 @@ class Allocation:
 
     Attributes:
         policy: the policy used.
+        planning_horizon_h: hours (slots) the plan covers.
         assignments: one per casualty, in input order.
-        loads: casualties received per hospital id and category value (every hospital and category).
-        expected_deaths: sum of unrounded death probabilities (unassigned read at the untreated horizon).
+        loads: casualties admitted per hospital id and category value over all slots.
+        slot_loads: casualties admitted per hospital id, slot (``planning_horizon_h`` entries; slots past
+            the no-care horizon stay empty) and category value; never above the hourly capacity.
+        overflow: casualties sent to a hospital but not admitted within the usable slots, per hospital id
+            and category value (``nearest`` only; zero for the other policies).
+        expected_deaths: sum of unrounded death probabilities (not admitted: at the no-care horizon).
         groups: group-level results.
     """
 
     policy: Policy
+    planning_horizon_h: int
     assignments: tuple[Assignment, ...]
     loads: Mapping[str, Mapping[str, int]]
+    slot_loads: Mapping[str, tuple[Mapping[str, int], ...]]
+    overflow: Mapping[str, Mapping[str, int]]
     expected_deaths: float
     groups: tuple[GroupResult, ...]
 
@@ -101,24 +99,45 @@ class Allocation:
 
     @property
     def n_unassigned(self) -> int:
-        """Casualties left without a hospital."""
-        return sum(a.hospital_id is None for a in self.assignments)
+        """Casualties not admitted within the usable slots (including ``n_overflow``)."""
+        return sum(a.slot is None for a in self.assignments)
+
+    @property
+    def n_overflow(self) -> int:
+        """Casualties sent to a hospital that could not admit them within the usable slots."""
+        return sum(a.slot is None and a.hospital_id is not None for a in self.assignments)
 
 
 def solve(problem: DistributionProblem, policy: Policy | str = Policy.OPTIMAL) -> Allocation:
-    """Allocate casualties to hospitals, maximising expected survivors (``optimal``) or by a baseline.
+    """Allocate casualties to hospitals and hour slots, maximising expected survivors or by a baseline.
 
-    Constraints, for every policy: per-hospital per-category capacity, hard needs (paediatric, burns,
-    neurosurgery) and ``max_transport_min``. Casualties with no feasible hospital with room are left
-    unassigned and counted at their untreated death probability.
+    Hospitals receive ``capacity`` casualties per category per hour, over ``planning_horizon_h`` hour
+    slots; a casualty admitted in slot ``k`` at a hospital ``t`` minutes away reaches definitive care at
+    ``max(t, 60 k)`` minutes (:mod:`.evaluate`). Every policy is scored by the same evaluator: death
+    probability at the time to care, or at the no-care horizon when not admitted within the usable slots.
+    Every policy respects hard needs (paediatric, burns, neurosurgery), ``max_transport_min``, and only
+    uses hospitals that receive the casualty's category at all.
+
+    Policies:
+
+    * ``optimal``: exact min-cost flow over (hospital, slot) with capacity per slot (:mod:`.optimal`).
+    * ``nearest``: what happens today - "ambulances take casualties to the nearest hospital, which is
+      overwhelmed while others wait". Capacity-blind: everyone goes to the nearest feasible hospital;
+      it admits each category at its hourly rate in arrival order (travel time, then category priority,
+      then input order), so the ``j``-th arrival waits until slot ``j // K``; arrivals past the last slot
+      are not treated in time (``overflow``).
+    * ``nearest_available``: a good dispatcher without optimisation - casualties served by category
+      priority, each sent to the hospital with a free place that gives the earliest care (with one slot:
+      the nearest hospital with a free place). Never exceeds capacity.
+    * ``proportional``: water-filling in proportion to hourly capacity, earliest free slot. Never exceeds
+      capacity.
 
     Args:
         problem: validated problem.
-        policy: ``"optimal"`` (exact min-cost flow, :mod:`.optimal`), ``"nearest"`` or
-            ``"proportional"`` (:mod:`.baselines`).
+        policy: a :class:`Policy` or its value.
 
     Returns:
-        The allocation with per-casualty reasons and group-level results.
+        The allocation with per-casualty slot, time to care and reason, loads per slot and group results.
 
     Raises:
         ValueError: unknown policy.
@@ -126,127 +145,125 @@ def solve(problem: DistributionProblem, policy: Policy | str = Policy.OPTIMAL) -
     try:
         chosen = Policy(policy)
     except ValueError:
-        raise ValueError(f"policy: unknown {policy!r} (expected optimal, nearest or proportional)") from None
+        known = ", ".join(p.value for p in Policy)
+        raise ValueError(f"policy: unknown {policy!r} (expected one of {known})") from None
     gp = group_problem(problem)
-    if chosen is Policy.OPTIMAL:
-        hospital = _expand_flows(gp)
-    elif chosen is Policy.NEAREST:
-        hospital = assign_nearest(gp)
-    else:
-        hospital = assign_proportional(gp)
-    return _allocation(gp, chosen, hospital)
+    decide = {
+        Policy.OPTIMAL: _optimal,
+        Policy.NEAREST: assign_nearest,
+        Policy.NEAREST_AVAILABLE: assign_nearest_available,
+        Policy.PROPORTIONAL: assign_proportional,
+    }[chosen]
+    hospital, slot = decide(gp)
+    return _allocation(gp, chosen, hospital, slot)
 
 
-def _expand_flows(gp: GroupedProblem) -> NDArray[np.intp]:
-    """Per-casualty hospital from group flows: members in input order, hospitals best first."""
-    result = np.full(gp.member_of.size, -1, dtype=np.intp)
+def _optimal(gp: GroupedProblem) -> Decision:
+    """Per-casualty (hospital, slot) from group flows: members in input order, best options first."""
+    n = gp.member_of.size
+    hospital = np.full(n, -1, dtype=np.intp)
+    slot = np.full(n, -1, dtype=np.intp)
     if not gp.groups:
-        return result
-    g_arr, h_arr, n_arr = solve_min_cost_flow(gp)
-    members: list[list[int]] = [[] for _ in gp.groups]
-    for i, g in enumerate(gp.member_of):
-        members[g].append(i)
-    order = np.lexsort((h_arr, gp.time_min[g_arr, h_arr], gp.death[g_arr, h_arr], g_arr))
+        return hospital, slot
+    g_arr, h_arr, k_arr, n_arr = solve_min_cost_flow(gp)
+    members = np.argsort(gp.member_of, kind="stable")
+    first = np.searchsorted(gp.member_of[members], np.arange(len(gp.groups)))
+    t = gp.time_min[g_arr, h_arr]
+    order = np.lexsort((k_arr, h_arr, t, care_time_min(t, k_arr), g_arr))
     filled = np.zeros(len(gp.groups), dtype=np.intp)
-    for k in order:
-        g, h, n = int(g_arr[k]), int(h_arr[k]), int(n_arr[k])
-        start = int(filled[g])
-        result[members[g][start : start + n]] = h
-        filled[g] += n
-    return result
+    for j in order:
+        g, count = int(g_arr[j]), int(n_arr[j])
+        start = first[g] + filled[g]
+        chosen = members[start : start + count]
+        hospital[chosen], slot[chosen] = h_arr[j], k_arr[j]
+        filled[g] += count
+    return hospital, slot
 
 
-def _allocation(gp: GroupedProblem, policy: Policy, hospital: NDArray[np.intp]) -> Allocation:
+def _allocation(
+    gp: GroupedProblem, policy: Policy, hospital: NDArray[np.intp], slot: NDArray[np.intp]
+) -> Allocation:
     p = gp.problem
     g_of = gp.member_of
-    assigned = hospital >= 0
-    death = np.where(assigned, gp.death[g_of, np.maximum(hospital, 0)], gp.unassigned_death[g_of])
-    loads = np.zeros_like(gp.capacity)
-    np.add.at(loads, (hospital[assigned], gp.category_index[g_of[assigned]]), 1)
+    admitted = (hospital >= 0) & (slot >= 0)
+    overflowed = (hospital >= 0) & ~admitted
+    care, death = outcomes(gp, hospital, slot)
+    n_hosp, n_cat, horizon = len(p.hospitals), len(CATEGORIES), p.planning_horizon_h
+    slot_loads = np.zeros((n_hosp, horizon, n_cat), dtype=np.int64)
+    np.add.at(slot_loads, (hospital[admitted], slot[admitted], gp.category_index[g_of[admitted]]), 1)
+    overflow = np.zeros((n_hosp, n_cat), dtype=np.int64)
+    np.add.at(overflow, (hospital[overflowed], gp.category_index[g_of[overflowed]]), 1)
     hosp_ids = [h.hospital_id for h in p.hospitals]
-    cache: dict[tuple[int, int], tuple[Reason, str]] = {}
+    reasons = Reasons(gp, policy, slot_loads, hosp_ids)
     assignments = []
     for i, c in enumerate(p.casualties):
-        g, h = int(g_of[i]), int(hospital[i])
-        if (g, h) not in cache:
-            cache[(g, h)] = _reason(gp, policy, g, h, loads, hosp_ids)
-        code, text = cache[(g, h)]
+        g, h, k = int(g_of[i]), int(hospital[i]), int(slot[i])
+        code, text = reasons.explain(g, h, k)
         assignments.append(
             Assignment(
                 casualty_id=c.casualty_id,
                 hospital_id=hosp_ids[h] if h >= 0 else None,
                 travel_time_min=float(gp.time_min[g, h]) if h >= 0 else None,
+                slot=k if admitted[i] else None,
+                time_to_care_min=float(care[i]) if admitted[i] else None,
                 death_probability=float(death[i]),
                 reason_code=code,
                 reason=text,
             )
         )
-    groups = []
-    for g, group in enumerate(gp.groups):
-        in_g = g_of == g
-        hs, counts = np.unique(hospital[in_g & assigned], return_counts=True)
-        by_time = np.argsort(gp.time_min[g, hs], kind="stable")
-        groups.append(
-            GroupResult(
-                group=group,
-                flows=tuple((hosp_ids[hs[k]], int(counts[k])) for k in by_time),
-                unassigned=int(np.count_nonzero(in_g & ~assigned)),
-                expected_deaths=math.fsum(death[in_g]),
-            )
-        )
-    load_map = {
-        hosp_ids[h]: {cat.value: int(loads[h, j]) for j, cat in enumerate(CATEGORIES)}
-        for h in range(len(hosp_ids))
-    }
-    return Allocation(policy, tuple(assignments), load_map, math.fsum(death), tuple(groups))
+    return Allocation(
+        policy=policy,
+        planning_horizon_h=horizon,
+        assignments=tuple(assignments),
+        loads=_by_hospital(hosp_ids, slot_loads.sum(axis=1)),
+        slot_loads={
+            hid: tuple(_by_category(slot_loads[h, k]) for k in range(horizon))
+            for h, hid in enumerate(hosp_ids)
+        },
+        overflow=_by_hospital(hosp_ids, overflow),
+        expected_deaths=math.fsum(death),
+        groups=_group_results(gp, hospital, slot, admitted, death, hosp_ids),
+    )
 
 
-def _reason(
-    gp: GroupedProblem, policy: Policy, g: int, h: int, loads: NDArray[np.int64], ids: list[str]
-) -> tuple[Reason, str]:
-    group = gp.groups[g]
-    p = gp.problem
-    cat = group.category.value
-    feasible = np.flatnonzero(gp.feasible[g])
-    if h < 0:
-        if not gp.capable[g].any():
-            needs = ", ".join(sorted(n.value for n in group.needs))
-            return Reason.NEEDS_UNMET, f"needs {needs}: no hospital meets them"
-        if not (gp.capable[g] & gp.in_reach[g]).any():
-            limit = "unreachable" if p.max_transport_min is None else f"over {p.max_transport_min:g} min"
-            return Reason.BEYOND_MAX_TRANSPORT, f"beyond max transport time: every capable hospital {limit}"
-        if feasible.size == 0:
-            return Reason.NO_CAPACITY, f"no {cat} capacity at any capable hospital within reach"
-        return Reason.CAPACITY_FULL, f"capacity for {cat} full at all {feasible.size} feasible hospital(s)"
-    c = int(gp.category_index[g])
-    d, t = gp.death[g], gp.time_min[g]
-    if policy is Policy.NEAREST:
-        nearest = int(feasible[np.argmin(t[feasible])])
-        if t[h] <= t[nearest]:
-            return Reason.NEAREST_FEASIBLE, f"nearest feasible ({t[h]:.0f} min)"
-        return (
-            Reason.CAPACITY_FULL,
-            f"capacity for {cat} at {ids[nearest]} full; nearest with room ({t[h]:.0f} min)",
-        )
-    if policy is Policy.PROPORTIONAL:
-        share = f"{loads[h, c]}/{gp.capacity[h, c]}"
-        return Reason.PROPORTIONAL_SHARE, f"proportional share: {ids[h]} {cat} final load {share}"
-    best = int(feasible[np.lexsort((t[feasible], d[feasible]))[0]])
-    best_full = loads[best, c] >= gp.capacity[best, c]
-    if best != h and best_full and d[h] > d[best] + _EPS:
-        return Reason.CAPACITY_FULL, (
-            f"capacity for {cat} at {ids[best]} full (it would save {d[h] - d[best]:.3f} more); "
-            f"gain {gp.unassigned_death[g] - d[h]:.3f} expected survivors vs unassigned"
-        )
-    if best != h and best_full and t[h] > t[best] + _EPS:
-        return Reason.CAPACITY_FULL, (
-            f"capacity for {cat} at {ids[best]} full; same survival here, {t[h] - t[best]:.0f} min farther"
-        )
-    others = feasible[feasible != h]
-    if others.size:
-        alt = int(others[np.lexsort((t[others], d[others]))[0]])
-        return Reason.MAX_GAIN, (
-            f"gain {d[alt] - d[h]:.3f} expected survivors vs next best ({ids[alt]}); "
-            f"{t[h]:.0f} vs {t[alt]:.0f} min"
-        )
-    return Reason.MAX_GAIN, f"gain {gp.unassigned_death[g] - d[h]:.3f} expected survivors vs unassigned"
+def _by_category(row: NDArray[np.int64]) -> dict[str, int]:
+    return {cat.value: int(row[j]) for j, cat in enumerate(CATEGORIES)}
+
+
+def _by_hospital(ids: list[str], table: NDArray[np.int64]) -> dict[str, dict[str, int]]:
+    return {hid: _by_category(table[h]) for h, hid in enumerate(ids)}
+
+
+def _group_results(
+    gp: GroupedProblem,
+    hospital: NDArray[np.intp],
+    slot: NDArray[np.intp],
+    admitted: NDArray[np.bool_],
+    death: NDArray[np.float64],
+    ids: list[str],
+) -> tuple[GroupResult, ...]:
+    g_of = gp.member_of
+    n_groups, n_hosp, n_slots = len(gp.groups), len(ids), max(gp.n_slots, 1)
+    deaths = _group_fsum(gp, death)
+    unassigned = np.bincount(g_of[~admitted], minlength=n_groups)
+    key = (g_of[admitted] * n_hosp + hospital[admitted]) * n_slots + slot[admitted]
+    keys, counts = np.unique(key, return_counts=True)
+    g, rest = np.divmod(keys, n_hosp * n_slots)
+    h, k = np.divmod(rest, n_slots)
+    t = gp.time_min[g, h]
+    order = np.lexsort((k, h, t, care_time_min(t, k), g))
+    flows: list[list[tuple[str, int, int]]] = [[] for _ in range(n_groups)]
+    for j in order:
+        flows[g[j]].append((ids[h[j]], int(k[j]), int(counts[j])))
+    return tuple(
+        GroupResult(group, tuple(flows[i]), int(unassigned[i]), deaths[i])
+        for i, group in enumerate(gp.groups)
+    )
+
+
+def _group_fsum(gp: GroupedProblem, death: NDArray[np.float64]) -> list[float]:
+    """Exactly rounded sum of death probabilities per group (members are contiguous after a stable sort)."""
+    order = np.argsort(gp.member_of, kind="stable")
+    bounds = np.searchsorted(gp.member_of[order], np.arange(len(gp.groups) + 1))
+    sorted_death = death[order]
+    return [math.fsum(sorted_death[bounds[g] : bounds[g + 1]]) for g in range(len(gp.groups))]
