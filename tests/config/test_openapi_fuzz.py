@@ -16,6 +16,23 @@ from jedel.config.wsgi import application
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
 
 
+@pytest.fixture(autouse=True)
+def _keep_test_connection():
+    """Keep the test transaction's connection across requests, as Django's test client does.
+
+    Schemathesis calls the WSGI app directly, so the handler's close_old_connections would otherwise close
+    the connection in the middle of the test transaction (seen on PostgreSQL).
+    """
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def national_token(kz):
     from jedel.accounts.models import Role
