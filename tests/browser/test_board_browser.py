@@ -15,9 +15,13 @@ from jedel.facilities.models import Facility
 from jedel.facilities.selectors.capacity_totals import national_totals
 from jedel.facilities.services.capacity import report_submit
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test body are still
-# plain synchronous code, so the async-safety guard must be relaxed for this module.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+
+@pytest.fixture(autouse=True)
+def _allow_orm_beside_playwright(monkeypatch):
+    """Playwright's sync API runs an event loop in this thread; the test body's ORM calls are still plain
+    synchronous code, so Django's async-safety guard is relaxed for these tests only (and restored after)."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
