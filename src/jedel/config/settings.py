@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "js_lib_htmx",
+    "ninja",  # serves Swagger UI from local static files instead of a CDN
     "jedel.common",
     "jedel.geo",
     "jedel.accounts",
