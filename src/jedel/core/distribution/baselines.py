@@ -19,6 +19,8 @@ casualty is sent nowhere, ``slot = -1`` when it is not admitted within the usabl
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -99,6 +101,34 @@ def assign_nearest(gp: GroupedProblem) -> Decision:
     return hospital, slot
 
 
+def _greedy(gp: GroupedProblem, score: Callable[[int, NDArray[np.intp], NDArray[np.intp]], NDArray[np.float64]]
+            ) -> Decision:
+    """Serve casualties one by one (service order); each takes the feasible hospital with room whose
+    ``score(group, hospitals, loads)`` is lowest, and its earliest free slot there (``load // K``).
+
+    ``hospitals`` are the group's feasible hospitals sorted by travel time, so ``argmin`` breaks ties in favour
+    of the shorter trip, then of the hospital listed first.
+    """
+    n_slots = gp.n_slots
+    load = np.zeros_like(gp.capacity)
+    hospital = np.full(gp.member_of.size, -1, dtype=np.intp)
+    slot = np.full(gp.member_of.size, -1, dtype=np.intp)
+    candidates: dict[int, NDArray[np.intp]] = {}
+    for i in service_order(gp):
+        g = int(gp.member_of[i])
+        if g not in candidates:
+            candidates[g] = sorted_feasible(gp, g)
+        c = int(gp.category_index[g])
+        hs = candidates[g]
+        room = load[hs, c] < gp.capacity[hs, c] * n_slots
+        if not room.any():
+            continue
+        j = int(np.argmin(np.where(room, score(g, hs, load[hs, c]), np.inf)))
+        hospital[i], slot[i] = hs[j], load[hs[j], c] // gp.capacity[hs[j], c]
+        load[hs[j], c] += 1
+    return hospital, slot
+
+
 def assign_nearest_available(gp: GroupedProblem) -> Decision:
     """Each casualty, in service order, to the feasible hospital with a free place giving the earliest care.
 
@@ -112,26 +142,12 @@ def assign_nearest_available(gp: GroupedProblem) -> Decision:
     Returns:
         ``(hospital, slot)`` per casualty; ``-1, -1`` when no feasible hospital has room left.
     """
-    n_slots = gp.n_slots
-    load = np.zeros_like(gp.capacity)
-    hospital = np.full(gp.member_of.size, -1, dtype=np.intp)
-    slot = np.full(gp.member_of.size, -1, dtype=np.intp)
-    candidates: dict[int, NDArray[np.intp]] = {}
-    for i in service_order(gp):
-        g = int(gp.member_of[i])
-        if g not in candidates:
-            candidates[g] = sorted_feasible(gp, g)  # by time: argmin keeps the nearest on ties
+
+    def earliest_care(g: int, hs: NDArray[np.intp], loads: NDArray[np.intp]) -> NDArray[np.float64]:
         c = int(gp.category_index[g])
-        hs = candidates[g]
-        next_slot = load[hs, c] // gp.capacity[hs, c]
-        room = next_slot < n_slots
-        if not room.any():
-            continue
-        care = np.where(room, care_time_min(gp.time_min[g, hs], next_slot), np.inf)
-        j = int(np.argmin(care))
-        hospital[i], slot[i] = hs[j], next_slot[j]
-        load[hs[j], c] += 1
-    return hospital, slot
+        return care_time_min(gp.time_min[g, hs], loads // np.maximum(gp.capacity[hs, c], 1))
+
+    return _greedy(gp, earliest_care)
 
 
 def assign_proportional(gp: GroupedProblem) -> Decision:
@@ -148,23 +164,9 @@ def assign_proportional(gp: GroupedProblem) -> Decision:
     Returns:
         ``(hospital, slot)`` per casualty; ``-1, -1`` when no feasible hospital has room left.
     """
-    n_slots = gp.n_slots
-    load = np.zeros_like(gp.capacity)
-    hospital = np.full(gp.member_of.size, -1, dtype=np.intp)
-    slot = np.full(gp.member_of.size, -1, dtype=np.intp)
-    candidates: dict[int, NDArray[np.intp]] = {}
-    for i in service_order(gp):
-        g = int(gp.member_of[i])
-        if g not in candidates:
-            candidates[g] = sorted_feasible(gp, g)  # sorted by time: argmin keeps the nearest on ties
-        c = int(gp.category_index[g])
-        hs = candidates[g]
-        total = gp.capacity[hs, c] * n_slots
-        room = load[hs, c] < total
-        if not room.any():
-            continue
-        share = np.where(room, (load[hs, c] + 1) / np.maximum(total, 1), np.inf)
-        j = int(np.argmin(share))
-        hospital[i], slot[i] = hs[j], load[hs[j], c] // gp.capacity[hs[j], c]
-        load[hs[j], c] += 1
-    return hospital, slot
+
+    def filled_share(g: int, hs: NDArray[np.intp], loads: NDArray[np.intp]) -> NDArray[np.float64]:
+        total = gp.capacity[hs, int(gp.category_index[g])] * gp.n_slots
+        return np.asarray((loads + 1) / np.maximum(total, 1), dtype=np.float64)
+
+    return _greedy(gp, filled_share)
