@@ -1,4 +1,4 @@
-"""The system works on a hospital network cut off from the internet: no page loads anything from elsewhere."""
+"""Request hygiene: nothing is fetched from another host (works offline), and NUL characters are refused."""
 
 from __future__ import annotations
 
@@ -23,3 +23,13 @@ def test_pages_load_assets_only_from_this_server(path, kz):
     assert assets, "the page should load its scripts and styles"
     external = [a for a in assets if a.startswith(("http://", "https://", "//"))]
     assert external == []
+
+
+@pytest.mark.parametrize("url", ["/api/export/saner.json?region=KZ%00", "/api/status?kind=a%00b",
+                                 "/api/geo/towns?reg%00ion=KZ-75"])
+def test_nul_in_a_query_is_a_422_naming_the_parameter(url, kz):
+    client = Client()
+    client.force_login(make_user("nul", "viewer"))
+    response = client.get(url)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["code"] == "invalid"

@@ -1,0 +1,27 @@
+"""Request hygiene applied before any view runs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+
+class RejectNulMiddleware:
+    """Refuse a NUL character in the path or query string with a 422 naming the parameter.
+
+    Why: no Jedel field may contain NUL, and PostgreSQL cannot even compare against one (a lookup with it
+    raises instead of matching nothing), so one check here protects every filter of every page and endpoint.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        culprit = "path" if "\x00" in request.path else next(
+            (key for key, values in request.GET.lists() if "\x00" in key or any("\x00" in v for v in values)),
+            None)
+        if culprit is not None:
+            return JsonResponse({"detail": [{"code": "invalid", "loc": ["query", culprit.replace("\x00", "")],
+                                             "msg": "NUL characters are not allowed."}]}, status=422)
+        return self.get_response(request)
