@@ -22,6 +22,7 @@ class RejectNulMiddleware:
             (key for key, values in request.GET.lists() if "\x00" in key or any("\x00" in v for v in values)),
             None)
         if culprit is not None:
-            return JsonResponse({"detail": [{"code": "invalid", "loc": ["query", culprit.replace("\x00", "")],
+            loc = ["path"] if culprit == "path" else ["query", culprit.replace("\x00", "")]
+            return JsonResponse({"detail": [{"code": "invalid", "loc": loc,
                                              "msg": "NUL characters are not allowed."}]}, status=422)
         return self.get_response(request)

@@ -7,12 +7,16 @@ path, the same answer the web form and the EDXL-HAVE import get.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from ninja import Field, Schema
+from ninja.renderers import JSONRenderer
 from pydantic import AwareDatetime
 
 from jedel.facilities.report_input import BedInput, ReportInput
-from jedel.facilities.selectors.capacity import AreaTotals, BedFigures, ReportFigures, StatusRow
+from jedel.facilities.selectors.capacity import BedFigures, ReportFigures, StatusRow, freshness
+from jedel.facilities.selectors.capacity_totals import AreaTotals, RegionBase, national_from, overdue_count
+from jedel.facilities.selectors.status_values import FacilityValues
 
 
 class BedIn(Schema):
@@ -160,3 +164,83 @@ def totals_out(t: AreaTotals) -> AreaTotalsOut:
         available=t.all_beds.available, occupancy_pct=t.occupancy_pct,
         beds={bt: BedTotalsOut(staffed=b.staffed, occupied=b.occupied, available=b.available,
                                occupancy_pct=b.occupancy_pct) for bt, b in t.beds_ordered()})
+
+
+# --- The current-status list as JSON without pydantic -------------------------------------------------------
+# Validating 1,000 StatusOut objects cost ~1 s per poll (build + ninja's re-validation). The fast path builds
+# the same dicts by hand and encodes them with ninja's own renderer settings; tests/facilities/
+# test_status_fast_json.py holds it byte for byte to StatusOut, so the contract cannot drift.
+
+_ENCODER = JSONRenderer.encoder_class(**JSONRenderer.json_dumps_params)
+JSON_CONTENT_TYPE = f"{JSONRenderer.media_type}; charset={JSONRenderer.charset}"
+_FIGURES = tuple(k for k in FiguresOut.model_fields if k != "beds")
+
+
+# One facility's StatusOut JSON split around the clock-dependent fields, so it can be cached:
+# (head, reported_at, reporting_interval_min, is_inpatient, current) where head is '{"code": ..., "reported_at":
+# ...' (the object without its closing brace) and current is the JSON of `current`. A plain tuple, not a
+# NamedTuple: the cache unpickles 1,000 of them per poll, four times faster as tuples.
+StatusPart = tuple[str, datetime | None, int, bool, str]
+
+
+def _current(v: FacilityValues) -> dict[str, Any] | None:
+    if v.report is None:
+        return None
+    return {**{n: v.report[n] for n in _FIGURES},
+            "beds": {b.bed_type: {"staffed": b.staffed, "occupied": b.occupied, "available": b.available,
+                                  "surge_24h": b.surge_24h} for b in v.beds}}
+
+
+def _head(v: FacilityValues) -> dict[str, Any]:
+    # StatusOut's fields before the clock-dependent ones, in its order (the JSON order).
+    return {"code": v.code, "name": v.name, "names": v.names, "kind": v.kind, "region": v.region_iso,
+            "lat": v.lat, "lon": v.lon, "capabilities": list(v.capabilities), "synthetic": v.synthetic,
+            "reporting_interval_min": v.reporting_interval_min, "reported_at": v.reported_at}
+
+
+def status_dict(v: FacilityValues, *, now: datetime) -> dict[str, Any]:
+    """StatusOut as a plain dict (the shape the fast JSON encodes), for tests and one-off callers."""
+    minutes_ago, overdue = freshness(v.reported_at, v.reporting_interval_min, v.is_inpatient, now)
+    return {**_head(v), "minutes_ago": minutes_ago, "overdue": overdue, "current": _current(v)}
+
+
+def status_parts(values: list[FacilityValues]) -> list[StatusPart]:
+    """The clock-independent JSON of each facility's status (what the status cache holds)."""
+    encode = _ENCODER.encode
+    return [(encode(_head(v))[:-1], v.reported_at, v.reporting_interval_min, v.is_inpatient, encode(_current(v)))
+            for v in values]
+
+
+def status_json(parts: list[StatusPart], *, now: datetime, overdue_only: bool = False) -> bytes:
+    """The JSON array of StatusOut at `now`: minutes_ago and overdue computed exactly, per request."""
+    items = []
+    for head, reported_at, interval_min, is_inpatient, current in parts:
+        minutes_ago, overdue = freshness(reported_at, interval_min, is_inpatient, now)
+        if overdue_only and not overdue:
+            continue
+        items.append(f'{head}, "minutes_ago": {"null" if minutes_ago is None else minutes_ago}, '
+                     f'"overdue": {"true" if overdue else "false"}, "current": {current}}}')
+    return ("[" + ", ".join(items) + "]").encode(JSONRenderer.charset)
+
+
+# --- The totals as JSON: TotalsOut dumped once per data change, the clock-dependent counts filled per request.
+# (region dict, its inpatient clocks) for each region, then the national dict.
+TotalsParts = tuple[list[tuple[dict[str, Any], tuple[tuple[datetime | None, int], ...]]], dict[str, Any]]
+
+
+def totals_parts(base: list[RegionBase]) -> TotalsParts:
+    """The clock-independent TotalsOut, as plain dicts (what the status cache holds)."""
+    regions = [(totals_out(b.totals).model_dump(), b.clocks) for b in base]
+    return regions, totals_out(national_from([b.totals for b in base])).model_dump()
+
+
+def totals_json(parts: TotalsParts, *, now: datetime) -> bytes:
+    """TotalsOut JSON at `now`: `overdue` and `reporting` of each region and of the country counted exactly."""
+    regions, national = parts
+    out = []
+    for area, clocks in regions:
+        overdue = overdue_count(clocks, now)
+        out.append({**area, "overdue": overdue, "reporting": area["expected"] - overdue})
+    overdue = sum(a["overdue"] for a in out)
+    country = {**national, "overdue": overdue, "reporting": national["expected"] - overdue}
+    return _ENCODER.encode({"regions": out, "national": country}).encode(JSONRenderer.charset)

@@ -1,7 +1,8 @@
 """Reads of the capacity picture: freshness, each facility's current status, history.
 
 Every read goes through FacilityStatus (one row per facility pointing at its newest report), so the
-board's hot query is a join plus one prefetch of bed rows, whatever the length of the history.
+board's hot query is a join plus one query for bed rows, whatever the length of the history; both fetch plain
+values (status_values.py), not model instances.
 """
 
 from __future__ import annotations
@@ -9,15 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Prefetch, QuerySet
-
 from jedel.accounts.policy import Action, Principal
 from jedel.accounts.services import require
 from jedel.common.errors import NotFound
-from jedel.facilities.models import BedCapacity, BedType, Capability, CapacityReport, Facility, FacilityKind
+from jedel.facilities.models import BedType, CapacityReport, Facility, FacilityKind
+from jedel.facilities.selectors.status_values import (
+    BED_TYPE_ORDER,
+    FacilityValues,
+    StatusQuery,
+    status_values,
+)
 
-# Board order of bed types: critical care first, as coordinators read it.
-BED_TYPE_ORDER: tuple[str, ...] = tuple(bt.value for bt in BedType)
 ICU_BED_TYPES = frozenset({BedType.ADULT_ICU.value, BedType.PEDIATRIC_ICU.value, BedType.NEONATAL_ICU.value})
 
 
@@ -158,12 +161,22 @@ def report_figures(report: CapacityReport) -> ReportFigures:
     )
 
 
-def _status_queryset() -> QuerySet[Facility]:
-    # One query for facility + region + status + report, one for all their bed rows.
-    # The region's boundary polygon is large JSON: decoding it once per facility cost ~1 s for 900 rows.
-    return (Facility.objects.filter(active=True)
-            .select_related("region", "status__report").defer("region__boundary")
-            .prefetch_related(Prefetch("status__report__beds", queryset=BedCapacity.objects.all())))
+def freshness(reported_at: datetime | None, interval_min: int, is_inpatient: bool,
+              now: datetime) -> tuple[int | None, bool]:
+    """(minutes_ago, overdue) of a facility's current report at `now`.
+
+    Only inpatient facilities are expected to report capacity: an ambulance station or air base that never
+    reports must not sit in every coordinator's overdue list for ever.
+    """
+    return minutes_since(reported_at, now), is_inpatient and is_overdue(reported_at, interval_min, now)
+
+
+def _figures(v: FacilityValues) -> ReportFigures | None:
+    if v.report is None or v.report_id is None or v.reported_at is None:
+        return None
+    return ReportFigures(report_id=v.report_id, reported_at=v.reported_at, **v.report,
+                         beds={b.bed_type: BedFigures(staffed=b.staffed, occupied=b.occupied, available=b.available,
+                                                      surge_24h=b.surge_24h) for b in v.beds})
 
 
 def _kind_labels() -> dict[str, str]:
@@ -171,51 +184,35 @@ def _kind_labels() -> dict[str, str]:
     return {k: str(label) for k, label in FacilityKind.choices}
 
 
-def _row(f: Facility, now: datetime, kind_labels: dict[str, str] | None = None) -> StatusRow:
-    status = getattr(f, "status", None)
-    report = report_figures(status.report) if status is not None else None
-    reported_at = report.reported_at if report else None
+def _row(v: FacilityValues, now: datetime, kind_labels: dict[str, str]) -> StatusRow:
+    is_inpatient = v.is_inpatient
+    minutes_ago, overdue = freshness(v.reported_at, v.reporting_interval_min, is_inpatient, now)
     return StatusRow(
-        facility_id=f.pk, code=f.code, name=f.name, names={"en": f.name_en, "kk": f.name_kk, "ru": f.name_ru},
-        kind=f.kind, kind_label=(kind_labels or _kind_labels()).get(f.kind, f.kind), region_id=f.region_id,
-        region_iso=f.region.iso_code, region_name=f.region.name, lat=f.lat, lon=f.lon,
-        capabilities=tuple(f.capabilities), synthetic=f.synthetic, is_inpatient=f.is_inpatient,
-        reporting_interval_min=f.reporting_interval_min, report=report,
-        minutes_ago=minutes_since(reported_at, now),
-        # Only inpatient facilities are expected to report capacity: an ambulance station or air base that
-        # never reports must not sit in every coordinator's overdue list for ever.
-        overdue=f.is_inpatient and is_overdue(reported_at, f.reporting_interval_min, now),
-    )
+        facility_id=v.facility_id, code=v.code, name=v.name, names=v.names, kind=v.kind,
+        kind_label=kind_labels.get(v.kind, v.kind), region_id=v.region_id, region_iso=v.region_iso,
+        region_name=v.region_name, lat=v.lat, lon=v.lon, capabilities=v.capabilities, synthetic=v.synthetic,
+        is_inpatient=is_inpatient, reporting_interval_min=v.reporting_interval_min, report=_figures(v),
+        minutes_ago=minutes_ago, overdue=overdue)
 
 
 def status_rows(*, now: datetime, region_iso: str | None = None, region_id: int | None = None,
                 kind: str | None = None, capability: str | None = None, bed_type: str | None = None,
                 min_available: int | None = None, overdue_only: bool = False) -> list[StatusRow]:
     """Current status of active facilities matching the filters (no permission check: internal use)."""
-    qs = _status_queryset()
-    if region_iso:
-        qs = qs.filter(region__iso_code=region_iso)
-    if region_id is not None:
-        qs = qs.filter(region_id=region_id)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if capability:
-        if capability not in Capability.values:
-            return []
-        qs = qs.filter(**{f"has_{capability}": True})
-    if bed_type:
-        # Same filter() call, so both conditions apply to the same bed row.
-        bed_filter = {"status__report__beds__bed_type": bed_type}
-        if min_available is not None:
-            bed_filter["status__report__beds__available__gte"] = min_available
-        qs = qs.filter(**bed_filter)
+    query = StatusQuery(region_iso=region_iso, region_id=region_id, kind=kind, capability=capability,
+                        bed_type=bed_type, min_available=min_available)
     labels = _kind_labels()
-    rows = [_row(f, now, labels) for f in qs]
-    if min_available is not None and not bed_type:
-        rows = [r for r in rows if r.report is not None and r.available_total >= min_available]
-    if overdue_only:
-        rows = [r for r in rows if r.overdue]
-    return rows
+    rows = [_row(v, now, labels) for v in status_values_matching(query)]
+    return [r for r in rows if r.overdue] if overdue_only else rows
+
+
+def status_values_matching(query: StatusQuery, *, detail: bool = True) -> list[FacilityValues]:
+    """`status_values` with the one filter SQL does not apply: total available beds without a bed type."""
+    values = status_values(query, detail=detail)
+    if query.min_available is not None and not query.bed_type:
+        values = [v for v in values
+                  if v.report is not None and sum(b.available for b in v.beds) >= query.min_available]
+    return values
 
 
 def current_status_list(*, viewer: Principal | None, now: datetime, region_iso: str | None = None,
@@ -239,9 +236,8 @@ def facility_by_code(code: str) -> Facility:
 
 def facility_status(facility: Facility, *, now: datetime) -> StatusRow:
     """One facility's current status (works for inactive facilities too)."""
-    f = (Facility.objects.select_related("region", "status__report").defer("region__boundary")
-         .prefetch_related("status__report__beds").get(pk=facility.pk))
-    return _row(f, now)
+    (values,) = status_values(StatusQuery(), detail=True, queryset=Facility.objects.filter(pk=facility.pk))
+    return _row(values, now, _kind_labels())
 
 
 def facility_history(facility: Facility, *, since: datetime, until: datetime) -> list[ReportFigures]:
