@@ -18,11 +18,10 @@ class RejectNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        culprit = "path" if "\x00" in request.path else next(
-            (key for key, values in request.GET.lists() if "\x00" in key or any("\x00" in v for v in values)),
-            None)
-        if culprit is not None:
-            loc = ["path"] if culprit == "path" else ["query", culprit.replace("\x00", "")]
+        loc: list[str] | None = ["path"] if "\x00" in request.path else next(
+            (["query", key.replace("\x00", "")] for key, values in request.GET.lists()
+             if "\x00" in key or any("\x00" in v for v in values)), None)
+        if loc is not None:
             return JsonResponse({"detail": [{"code": "invalid", "loc": loc,
                                              "msg": "NUL characters are not allowed."}]}, status=422)
         return self.get_response(request)
