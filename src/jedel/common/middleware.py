@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 
 
 class RejectNulMiddleware:
@@ -23,5 +24,5 @@ class RejectNulMiddleware:
              if "\x00" in key or any("\x00" in v for v in values)), None)
         if loc is not None:
             return JsonResponse({"detail": [{"code": "invalid", "loc": loc,
-                                             "msg": "NUL characters are not allowed."}]}, status=422)
+                                             "msg": _("NUL characters are not allowed.")}]}, status=422)
         return self.get_response(request)
