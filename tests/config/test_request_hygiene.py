@@ -33,3 +33,17 @@ def test_nul_in_a_query_is_a_422_naming_the_parameter(url, kz):
     response = client.get(url)
     assert response.status_code == 422
     assert response.json()["detail"][0]["code"] == "invalid"
+
+
+@pytest.mark.parametrize("page", ["1425969942719515590656", "0", "-1"])
+def test_out_of_range_page_is_a_422(page, kz):
+    client = Client()
+    client.force_login(make_user("pager", "viewer"))
+    assert client.get(f"/api/facilities?page={page}").status_code == 422
+
+
+def test_last_real_page_still_works(kz):
+    client = Client()
+    client.force_login(make_user("pager", "viewer"))
+    response = client.get("/api/facilities?page=1")
+    assert response.status_code == 200 and response.json()["count"] == 0

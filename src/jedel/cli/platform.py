@@ -6,6 +6,7 @@ import os
 from typing import Annotated
 
 import typer
+from django.utils.translation import gettext as _
 
 from jedel.cli.django_setup import fail, setup
 
@@ -19,7 +20,7 @@ def migrate() -> None:
 
     call_command("migrate", interactive=False, verbosity=0)
     result = reference_geography_load()
-    typer.echo(f"database ready: {result.regions} regions, {result.towns} towns")
+    typer.echo(_("database ready: %(regions)d regions, %(towns)d towns") % {"regions": result.regions, "towns": result.towns})
 
 
 def serve(
@@ -32,7 +33,7 @@ def serve(
 
     os.environ.setdefault("JEDEL_DEBUG", "0")
     call_command("collectstatic", interactive=False, verbosity=0)
-    typer.echo(f"Jedel is running on http://{host}:{port}/  (Ctrl+C to stop)")
+    typer.echo(_("Jedel is running on %(url)s  (Ctrl+C to stop)") % {"url": f"http://{host}:{port}/"})
     from daphne.cli import CommandLineInterface
 
     CommandLineInterface().run(["-b", host, "-p", str(port), "jedel.config.asgi:application"])
@@ -63,13 +64,13 @@ def user_create(
     try:
         role_value = Role(role)
     except ValueError:
-        fail(f"role: unknown role {role!r}")
+        fail(_("role: unknown role %(role)r") % {"role": role})
     region_obj = Region.objects.filter(iso_code=region).first() if region else None
     if region and region_obj is None:
-        fail(f"region: unknown region {region!r}")
+        fail(_("region: unknown region %(region)r") % {"region": region})
     facility_obj = Facility.objects.filter(code=facility).first() if facility else None
     if facility and facility_obj is None:
-        fail(f"facility: unknown facility {facility!r}")
+        fail(_("facility: unknown facility %(facility)r") % {"facility": facility})
     level = ScopeLevel.FACILITY if facility_obj else ScopeLevel.REGION if region_obj else ScopeLevel.NATIONAL
     if password is None:
         password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
@@ -80,7 +81,8 @@ def user_create(
                       facility_region_id=facility_obj.region_id if facility_obj else None, email=email)
     except DomainError as exc:
         fail(f"{exc.field or 'user'}: {exc.detail}")
-    typer.echo(f"created {user.username} ({role_value.value}, {level.value})")
+    typer.echo(_("created %(user)s (%(role)s, %(scope)s)") % {"user": user.username, "role": role_value.value,
+                                                            "scope": level.value})
 
 
 def register(app: typer.Typer) -> None:

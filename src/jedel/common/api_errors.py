@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -29,7 +30,7 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(AuthenticationError)
     def _auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return api.create_response(
-            request, {"detail": [{"code": "not_authenticated", "msg": "Sign in or send a valid API token."}]},
+            request, {"detail": [{"code": "not_authenticated", "msg": _("Sign in or send a valid API token.")}]},
             status=401)
 
     @api.exception_handler(HttpError)
@@ -42,5 +43,5 @@ def install(api: NinjaAPI) -> None:
         # Logged with its traceback for operators; the caller gets a code, never a stack trace.
         log.exception("unhandled API error")
         return api.create_response(
-            request, {"detail": [{"code": "internal_error", "msg": "Unexpected error; it has been logged."}]},
+            request, {"detail": [{"code": "internal_error", "msg": _("Unexpected error; it has been logged.")}]},
             status=500)

@@ -10,10 +10,11 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from jedel.accounts.policy import Action
 from jedel.accounts.services import require
+from jedel.common.pagination import BoundedPageNumberPagination
 from jedel.common.errors import DomainError
 from jedel.facilities.errors import FacilityError
 from jedel.facilities.io import decode, facilities_import_text, unwrap_json_body
@@ -35,7 +36,7 @@ router = Router(tags=["registry"])
 
 
 @router.get("/facilities", response=list[FacilityOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def list_facilities(request: HttpRequest, region: str | None = None, kind: str | None = None,
                     capability: str | None = None, q: str | None = None, active: bool = True) -> Any:
     """Facilities, paginated; filter by region (ISO code), kind, capability, q (code or name), active."""
