@@ -10,6 +10,8 @@ in the length of the history). report_submit already announces every change on t
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -47,6 +49,21 @@ def _viewer(request: HttpRequest, target: Target | None = None) -> Principal:
 
 def _denied(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return render(request, "common/error.html", {"error": exc.detail}, status=exc.status)
+
+
+def board_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Sign-in required, then VIEW_BOARD checked by the policy; the view receives the viewer's Principal."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            viewer = _viewer(request)
+        except DomainError as exc:
+            return _denied(request, exc)
+        return view(request, viewer, *args, **kwargs)
+
+    return wrapper
 
 
 def _sort_key(column: str, bed_type: str | None) -> Any:
@@ -104,13 +121,9 @@ def _overdue_context(viewer: Principal) -> dict[str, Any]:
     return {"overdue_rows": selectors.overdue_list(viewer.region_id, utcnow())}
 
 
-@login_required
-def board_page(request: HttpRequest) -> HttpResponse:
+@board_view
+def board_page(request: HttpRequest, viewer: Principal) -> HttpResponse:
     """The whole board; its parts refresh themselves through the partials below."""
-    try:
-        viewer = _viewer(request)
-    except DomainError as exc:
-        return _denied(request, exc)
     context = {**_table_context(request, viewer), **_totals_context(), **_overdue_context(viewer),
                "board_config": _map_config()}
     return render(request, "facilities/board.html", context)
@@ -135,13 +148,9 @@ def _map_config() -> dict[str, Any]:
     }
 
 
-@login_required
-def board_table_partial(request: HttpRequest) -> HttpResponse:
+@board_view
+def board_table_partial(request: HttpRequest, viewer: Principal) -> HttpResponse:
     """The filtered, sorted facility table (polled; also the target of filter and sort changes)."""
-    try:
-        viewer = _viewer(request)
-    except DomainError as exc:
-        return _denied(request, exc)
     context = _table_context(request, viewer)
     response = render(request, "facilities/partials/board_table.html", {**context, "oob": True})
     if request.headers.get("HX-Request") and request.headers.get("HX-Trigger") != "board-table":
@@ -150,45 +159,29 @@ def board_table_partial(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
-def board_totals_partial(request: HttpRequest) -> HttpResponse:
+@board_view
+def board_totals_partial(request: HttpRequest, viewer: Principal) -> HttpResponse:
     """National figures strip and per-region totals (polled)."""
-    try:
-        _viewer(request)
-    except DomainError as exc:
-        return _denied(request, exc)
     return render(request, "facilities/partials/board_totals.html", _totals_context())
 
 
-@login_required
-def board_regions_partial(request: HttpRequest) -> HttpResponse:
+@board_view
+def board_regions_partial(request: HttpRequest, viewer: Principal) -> HttpResponse:
     """Totals per region and per bed type nationally (polled)."""
-    try:
-        _viewer(request)
-    except DomainError as exc:
-        return _denied(request, exc)
     return render(request, "facilities/partials/board_regions.html", _totals_context())
 
 
-@login_required
-def region_facilities_partial(request: HttpRequest, iso: str) -> HttpResponse:
+@board_view
+def region_facilities_partial(request: HttpRequest, viewer: Principal, iso: str) -> HttpResponse:
     """The facilities of one region, shown when its shape is clicked on the map."""
-    try:
-        viewer = _viewer(request)
-    except DomainError as exc:
-        return _denied(request, exc)
     rows = sort_rows(selectors.current_status_list(viewer=viewer, now=utcnow(), region_iso=iso), "name", None)
     totals = next((t for t in region_totals(utcnow()) if t.iso == iso), None)
     return render(request, "facilities/partials/region_facilities.html", {"rows": rows, "totals": totals})
 
 
-@login_required
-def overdue_partial(request: HttpRequest) -> HttpResponse:
+@board_view
+def overdue_partial(request: HttpRequest, viewer: Principal) -> HttpResponse:
     """The regional coordinator's list of facilities that have not reported in time (polled)."""
-    try:
-        viewer = _viewer(request)
-    except DomainError as exc:
-        return _denied(request, exc)
     return render(request, "facilities/partials/overdue_list.html", _overdue_context(viewer))
 
 
