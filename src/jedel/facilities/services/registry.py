@@ -172,13 +172,20 @@ def _specialty(value: str) -> str:
     return value
 
 
-def referral_link_set(*, actor: Principal, source_code: str, target_code: str, specialty: str,
-                      now: datetime | None = None) -> ReferralLink:
-    """Ensure `source` refers `specialty` patients to `target` (idempotent); edits the source facility."""
+def _referral_ends(actor: Principal, source_code: str, target_code: str,
+                   specialty: str) -> tuple[Facility, Facility]:
+    """Both facilities of a link, once the actor may edit the source and the specialty is known."""
     source, target = _facility(source_code), _facility(target_code)
     require(actor, Action.EDIT_FACILITY, Target(region_id=source.region_id, facility_id=source.pk),
             object_type="referral_link", object_id=f"{source_code}>{target_code}")
     _specialty(specialty)
+    return source, target
+
+
+def referral_link_set(*, actor: Principal, source_code: str, target_code: str, specialty: str,
+                      now: datetime | None = None) -> ReferralLink:
+    """Ensure `source` refers `specialty` patients to `target` (idempotent); edits the source facility."""
+    source, target = _referral_ends(actor, source_code, target_code, specialty)
     if source.pk == target.pk:
         raise DomainError(FacilityError.SELF_REFERRAL, field="target_code")
     with transaction.atomic():
@@ -194,10 +201,7 @@ def referral_link_set(*, actor: Principal, source_code: str, target_code: str, s
 def referral_link_remove(*, actor: Principal, source_code: str, target_code: str, specialty: str,
                          now: datetime | None = None) -> None:
     """Remove one referral link; NotFound when there is none."""
-    source, target = _facility(source_code), _facility(target_code)
-    require(actor, Action.EDIT_FACILITY, Target(region_id=source.region_id, facility_id=source.pk),
-            object_type="referral_link", object_id=f"{source_code}>{target_code}")
-    _specialty(specialty)
+    source, target = _referral_ends(actor, source_code, target_code, specialty)
     with transaction.atomic():
         deleted, _n = ReferralLink.objects.filter(source=source, target=target, specialty=specialty).delete()
         if not deleted:
