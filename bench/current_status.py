@@ -45,7 +45,8 @@ def _ensure_database(url: str) -> None:
 def _populate(n_facilities: int, n_reports: int) -> None:
     from django.db import connection
 
-    from jedel.facilities.models import CapacityReport, Facility
+    from jedel.capacity.models import CapacityReport
+from jedel.facilities.models import Facility
     from jedel.geo.models import Town
 
     if Facility.objects.count() == n_facilities and CapacityReport.objects.count() >= n_reports:
@@ -124,7 +125,7 @@ def main() -> None:
     from django.test import Client
 
     from jedel.accounts.models import User
-    from jedel.facilities.models import CapacityReport
+    from jedel.capacity.models import CapacityReport
     from jedel.geo.services import reference_geography_load
 
     call_command("migrate", verbosity=0)

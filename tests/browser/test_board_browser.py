@@ -8,12 +8,12 @@ import re
 from pathlib import Path
 
 import pytest
-from tests.facilities.capacity_helpers import NATIONAL, make_facility, make_user, report
+from tests.capacity.capacity_helpers import NATIONAL, make_facility, make_user, report
 
 from jedel.common.clock import utcnow
 from jedel.facilities.models import Facility
-from jedel.facilities.selectors.capacity_totals import national_totals
-from jedel.facilities.services.capacity import report_submit
+from jedel.capacity.selectors.totals import national_totals
+from jedel.capacity.services.reports import report_submit
 
 
 

@@ -13,7 +13,8 @@ from jedel.accounts.models import AuditEvent, User
 from jedel.cli import facilities
 from jedel.cli.groups import export_app, import_app
 from jedel.facilities.io.csv_format import COLUMNS
-from jedel.facilities.models import CapacityReport, Facility, FacilityStatus, ReferralLink
+from jedel.capacity.models import CapacityReport, FacilityStatus
+from jedel.facilities.models import Facility, ReferralLink
 
 runner = CliRunner()
 # The commands as `jedel` wires them (cli/main.py), without importing every other command module.

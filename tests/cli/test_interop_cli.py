@@ -11,8 +11,9 @@ from typer.testing import CliRunner
 
 from jedel.accounts.models import AuditEvent
 from jedel.cli.main import app
-from jedel.facilities.interop.edxl_have import have_schema
-from jedel.facilities.models import BedCapacity, CapacityReport, Facility, FacilityStatus
+from jedel.capacity.interop.edxl_have import have_schema
+from jedel.capacity.models import BedCapacity, CapacityReport, FacilityStatus
+from jedel.facilities.models import Facility
 
 runner = CliRunner()
 AT = datetime(2026, 3, 10, 5, 30, tzinfo=UTC)

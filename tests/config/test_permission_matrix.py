@@ -21,12 +21,12 @@ from jedel.accounts.models import AuditEvent
 from jedel.accounts.policy import Action, Principal, Target, allowed, principal_for_user
 from jedel.accounts.services import SYSTEM, token_create
 from jedel.common.clock import utcnow
-from jedel.facilities.interop.edxl_have import edxl_have_export
+from jedel.capacity.interop.edxl_have import edxl_have_export
 from jedel.facilities.io.csv_format import facilities_export_csv
 from jedel.facilities.models import Facility, ReferralLink
-from jedel.facilities.report_input import BedInput, ReportInput
-from jedel.facilities.services.capacity import report_submit
-from tests.facilities.capacity_helpers import make_facility, make_user
+from jedel.capacity.report_input import BedInput, ReportInput
+from jedel.capacity.services.reports import report_submit
+from tests.capacity.capacity_helpers import make_facility, make_user
 
 ROLES = ["national_coordinator", "regional_coordinator", "facility_manager", "clinician", "security_officer",
          "viewer", "token", "anonymous"]

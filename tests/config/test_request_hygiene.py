@@ -7,7 +7,7 @@ import re
 import pytest
 from django.test import Client
 
-from tests.facilities.capacity_helpers import make_user
+from tests.capacity.capacity_helpers import make_user
 
 # Things a browser fetches by itself (scripts, styles, icons, images); plain <a> links are fine.
 ASSET = re.compile(r'<(?:script|link|img)\b[^>]*?\b(?:src|href)\s*=\s*"([^"]+)"')

@@ -17,7 +17,7 @@ from jedel.facilities.io.csv_format import (
     referrals_import_csv,
 )
 from jedel.facilities.models import Facility, ReferralLink
-from jedel.facilities.selectors.registry import facility_list, referral_link_list
+from jedel.facilities.selectors import facility_list, referral_link_list
 
 NATIONAL = Principal(label="ncc", role=Role.NATIONAL_COORDINATOR, scope_level=ScopeLevel.NATIONAL)
 HEADER = ",".join(COLUMNS)

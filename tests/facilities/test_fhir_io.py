@@ -22,7 +22,7 @@ from jedel.facilities.io.fhir_bundle import (
     facilities_import_fhir,
 )
 from jedel.facilities.models import Facility
-from jedel.facilities.selectors.registry import facility_list
+from jedel.facilities.selectors import facility_list
 
 NATIONAL = Principal(label="ncc", role=Role.NATIONAL_COORDINATOR, scope_level=ScopeLevel.NATIONAL)
 CSV = "\n".join([

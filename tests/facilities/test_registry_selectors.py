@@ -9,7 +9,7 @@ from jedel.accounts.policy import Principal
 from jedel.common.errors import DomainError, NotFound
 from jedel.facilities.errors import FacilityError
 from jedel.facilities.models import Facility, ReferralLink
-from jedel.facilities.selectors.registry import (
+from jedel.facilities.selectors import (
     facility_get,
     facility_list,
     facility_referrals,

@@ -32,7 +32,7 @@ def demo(seed: SeedOpt = 2026) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from jedel.facilities.demo import demo_network_generate, demo_users_create
+    from jedel.demo.network import demo_network_generate, demo_users_create
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
@@ -156,7 +156,7 @@ def export_facilities(
     from jedel.common.errors import DomainError
     from jedel.facilities.io.csv_format import facilities_export_csv
     from jedel.facilities.io.fhir_bundle import facilities_export_fhir
-    from jedel.facilities.selectors.registry import facility_list
+    from jedel.facilities.selectors import facility_list
 
     try:
         facilities = list(facility_list(region_iso=region))
@@ -171,7 +171,7 @@ def export_referrals(region: RegionOpt = None, output: OutputOpt = None) -> None
     setup()
     from jedel.common.errors import DomainError
     from jedel.facilities.io.csv_format import referrals_export_csv
-    from jedel.facilities.selectors.registry import referral_link_list
+    from jedel.facilities.selectors import referral_link_list
 
     try:
         links = list(referral_link_list(region_iso=region))

@@ -27,7 +27,7 @@ def export_edxl_have(region: RegionOption = None, output: OutputOption = None) -
     setup()
     from jedel.accounts.services import SYSTEM
     from jedel.common.errors import DomainError
-    from jedel.facilities.interop.edxl_have import edxl_have_export
+    from jedel.capacity.interop.edxl_have import edxl_have_export
 
     try:
         body = edxl_have_export(actor=SYSTEM, region_iso=region)
@@ -48,7 +48,7 @@ def export_saner(
 
     from jedel.accounts.services import SYSTEM
     from jedel.common.errors import DomainError
-    from jedel.facilities.interop.saner import saner_export
+    from jedel.capacity.interop.saner import saner_export
 
     if scope not in ("facility", "region"):
         fail(_("--scope: must be facility or region, not %(scope)r") % {"scope": scope})
@@ -70,7 +70,7 @@ def import_edxl_have(
 
     from jedel.accounts.services import SYSTEM
     from jedel.common.errors import DomainError
-    from jedel.facilities.interop.edxl_have_import import edxl_have_import
+    from jedel.capacity.interop.edxl_have_import import edxl_have_import
 
     try:
         data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()

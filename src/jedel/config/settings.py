@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "jedel.geo",
     "jedel.accounts",
     "jedel.facilities",
+    "jedel.capacity",
 ]
 
 MIDDLEWARE = [

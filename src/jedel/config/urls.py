@@ -8,6 +8,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("jedel.accounts.urls")),
-    path("facilities/", include("jedel.facilities.urls")),
-    path("", include("jedel.facilities.board_urls")),
+    path("facilities/", include("jedel.capacity.facility_urls")),
+    path("", include("jedel.capacity.board_urls")),
 ]

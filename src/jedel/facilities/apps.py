@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class FacilitiesConfig(AppConfig):
     name = "jedel.facilities"
     label = "facilities"
-    verbose_name = _("Facilities and capacity")
+    verbose_name = _("Facility registry")

@@ -1,4 +1,4 @@
-"""Error codes of the facilities app: registry, import/export, capacity reporting and interop.
+"""Error codes of the facilities app: registry and import/export.
 
 One file for the whole app so codes stay unique; tests assert the code (the value), never the message.
 """
@@ -37,23 +37,7 @@ class FacilityError(ErrorCode):
     BAD_FORMAT = "bad_format"
     EMPTY_FILE = "empty_file"
     FHIR_INVALID = "fhir_invalid"
-    # Capacity reporting
-    OCCUPIED_EXCEEDS_STAFFED = "occupied_exceeds_staffed"
-    AVAILABLE_EXCEEDS_STAFFED = "available_exceeds_staffed"
-    NEGATIVE_COUNT = "negative_count"
-    UNKNOWN_BED_TYPE = "unknown_bed_type"
-    DUPLICATE_BED_TYPE = "duplicate_bed_type"
-    FUTURE_TIMESTAMP = "future_timestamp"
-    VENTILATORS_IN_USE_EXCEED_TOTAL = "ventilators_in_use_exceed_total"
-    LAB_PERFORMED_EXCEEDS_CAPACITY = "lab_performed_exceeds_capacity"
-    TOKEN_WRONG_FACILITY = "token_wrong_facility"
-    NOT_REPORTING_FACILITY = "not_reporting_facility"
-    BAD_ED_STATUS = "bad_ed_status"
-    BAD_OXYGEN_STATUS = "bad_oxygen_status"
-    # Informational, not a rejection: a late report is stored as history but does not become current.
-    OLDER_THAN_CURRENT = "older_than_current"
-    # Interop
-    EDXL_INVALID = "edxl_invalid"
+
 
 
 register_messages({
@@ -84,18 +68,4 @@ register_messages({
                                 "Bundle."),
     FacilityError.EMPTY_FILE: _("The file is empty."),
     FacilityError.FHIR_INVALID: _("The document is not a valid FHIR R4 Bundle."),
-    FacilityError.OCCUPIED_EXCEEDS_STAFFED: _("Occupied beds exceed staffed beds."),
-    FacilityError.AVAILABLE_EXCEEDS_STAFFED: _("Available beds exceed staffed beds."),
-    FacilityError.NEGATIVE_COUNT: _("A count cannot be negative."),
-    FacilityError.UNKNOWN_BED_TYPE: _("Unknown bed type."),
-    FacilityError.DUPLICATE_BED_TYPE: _("This bed type is reported twice."),
-    FacilityError.FUTURE_TIMESTAMP: _("The report time is in the future."),
-    FacilityError.VENTILATORS_IN_USE_EXCEED_TOTAL: _("Ventilators in use exceed the total."),
-    FacilityError.LAB_PERFORMED_EXCEEDS_CAPACITY: _("Laboratory tests performed exceed the daily capacity."),
-    FacilityError.TOKEN_WRONG_FACILITY: _("This API token belongs to another facility."),
-    FacilityError.NOT_REPORTING_FACILITY: _("This facility does not report bed capacity."),
-    FacilityError.BAD_ED_STATUS: _("Unknown emergency-department status."),
-    FacilityError.BAD_OXYGEN_STATUS: _("Unknown oxygen status."),
-    FacilityError.OLDER_THAN_CURRENT: _("Stored as history: a newer report is already current."),
-    FacilityError.EDXL_INVALID: _("The EDXL-HAVE document is not valid."),
 })

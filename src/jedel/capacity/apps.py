@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CapacityConfig(AppConfig):
+    name = "jedel.capacity"
+    label = "capacity"
+    verbose_name = _("Capacity reporting and the national board")

@@ -1,0 +1,194 @@
+"""Bed capacity as HL7 FHIR R4 MeasureReports in the style of the HL7 SANER implementation guide
+(Situational Awareness for Novel Epidemic Response, IG 0.1.0 on FHIR 4.0.1, PublicHealthMeasureReport).
+
+Shape, as in the SANER examples: `status` complete, `type` summary, `measure` = a canonical Measure,
+`subject` = the location reported on (identifier, display, SANER GeoLocation extension), `reporter`, `date`
+and `period` precise to the second, one `group` per bed type with coded populations and a `measureScore`.
+A figure nobody reported is sent as a data-absent-reason extension on `count`, never as 0 (SANER
+HasValueOrDataAbsentReason). Jedel does not claim the SANER profile in `meta.profile`: the profile's subject
+must be a US Core Location, which a Kazakh facility or region is not.
+
+Populations per bed-type group (codes of BED_POPULATION_SYSTEM): staffed (initial-population), occupied and
+available (measure-population), surge24h; measureScore = available beds (cohort scoring: the figure a
+dispatcher needs). Ventilators reuse SANER's own codes (GroupSystem "Ventilators", numVent, numVentUse).
+A region report sums each facility's current report; a facility that did not report a figure adds
+nothing, and the "facilities" group says how many facilities the figures cover.
+
+The models are `fhir.resources.R4B` (FHIR 4.3.0): fhir.resources 8 ships R5 by default plus R4B and STU3,
+no 4.0.1 package; MeasureReport and Bundle are unchanged between R4 and R4B for every element used here.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime
+from html import escape
+from typing import Any, Literal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from fhir.resources.R4B.bundle import Bundle
+
+from jedel.accounts.policy import Action, Principal, Target
+from jedel.accounts.services import require
+from jedel.common.clock import utcnow
+from jedel.capacity.interop import region_resolve, reported_rows
+from jedel.capacity.models import BedType
+from jedel.capacity.selectors.status import BED_TYPE_ORDER, StatusRow, status_rows
+from jedel.geo.models import Region
+from jedel.geo.selectors import region_list
+
+Scope = Literal["facility", "region"]
+
+# Jedel's canonical base: canonical URLs identify, they need not resolve (FHIR R4 datatype "canonical").
+CANONICAL = "https://jedel.kz/fhir"
+MEASURE_URL = f"{CANONICAL}/Measure/HospitalBedCapacity"
+BED_TYPE_SYSTEM = f"{CANONICAL}/CodeSystem/havbed-bed-type"  # codes = EDXL-HAVE 1.0 BedType names
+BED_POPULATION_SYSTEM = f"{CANONICAL}/CodeSystem/bed-population"
+REPORTING_SYSTEM = f"{CANONICAL}/CodeSystem/reporting"
+FACILITY_ID_SYSTEM = f"{CANONICAL}/sid/facility-code"
+ISO_3166_2 = "urn:iso:std:iso:3166:-2"
+SANER_GROUP_SYSTEM = "http://hl7.org/fhir/us/saner/CodeSystem/GroupSystem"
+SANER_POPULATION_SYSTEM = "http://hl7.org/fhir/us/saner/CodeSystem/PopulationSystem"
+SANER_GEOLOCATION = "http://hl7.org/fhir/us/saner/StructureDefinition/GeoLocation"
+MEASURE_POPULATION = "http://terminology.hl7.org/CodeSystem/measure-population"
+DATA_ABSENT_REASON = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
+UCUM = "http://unitsofmeasure.org"
+BED_POPULATIONS = (("staffed", "initial-population"), ("occupied", "measure-population"),
+                   ("available", "measure-population"), ("surge_24h", None))
+
+
+def saner_export(*, actor: Principal | None, region_iso: str | None = None, scope: Scope = "facility",
+                 now: datetime | None = None) -> dict[str, Any]:
+    """A FHIR Bundle (collection) of MeasureReports, one per facility or per region, sorted by code."""
+    region = region_resolve(region_iso)
+    require(actor, Action.EXPORT, Target(region_id=region.pk if region else None))
+    now = (now or utcnow()).astimezone(UTC).replace(microsecond=0)
+    if scope == "facility":
+        reports = [facility_report(row, now=now) for row in reported_rows(now=now, region=region)]
+    else:
+        rows = status_rows(now=now, region_id=region.pk if region else None)
+        regions = [region] if region is not None else list(region_list())
+        reports = [region_report(r, [row for row in rows if row.region_id == r.pk], now=now) for r in regions]
+    bundle = {"resourceType": "Bundle", "type": "collection", "timestamp": _instant(now),
+              "entry": [{"fullUrl": f"urn:uuid:{mr['id']}", "resource": mr} for mr in reports]}
+    # Validated against the FHIR models and returned as they serialise it: what we send parses.
+    return json.loads(Bundle.model_validate(bundle).model_dump_json(exclude_none=True))
+
+
+def facility_report(row: StatusRow, *, now: datetime) -> dict[str, Any]:
+    """One facility's current report as a MeasureReport (period = the moment the figures were true)."""
+    report = row.report
+    assert report is not None
+    subject = {"type": "Location", "identifier": {"system": FACILITY_ID_SYSTEM, "value": row.code},
+               "display": row.names["en"], "extension": [_geo(row.lat, row.lon)]}
+    reporter = {"type": "Organization", "identifier": subject["identifier"], "display": row.names["en"]}
+    return _measure_report(subject=subject, reporter=reporter, rows=[row], now=now, with_reporting=False)
+
+
+def region_report(region: Region, rows: list[StatusRow], *, now: datetime) -> dict[str, Any]:
+    """The sum of a region's current facility reports as one MeasureReport, with reporting coverage."""
+    subject = {"type": "Location", "identifier": {"system": ISO_3166_2, "value": region.iso_code},
+               "display": region.name_en, "extension": [_geo(region.admin_center_lat, region.admin_center_lon)]}
+    # The figures are compiled by this platform, not reported by a regional body: say so.
+    reporter = {"display": "Jedel", "identifier": {"system": f"{CANONICAL}/sid/system", "value": "jedel"}}
+    return _measure_report(subject=subject, reporter=reporter, rows=rows, now=now, with_reporting=True)
+
+
+def _measure_report(*, subject: dict[str, Any], reporter: dict[str, Any], rows: list[StatusRow], now: datetime,
+                    with_reporting: bool) -> dict[str, Any]:
+    reported = sorted(r.report.reported_at for r in rows if r.report is not None)
+    start, end = (reported[0], reported[-1]) if reported else (now, now)
+    key = f"{MEASURE_URL}|{subject['identifier']['system']}|{subject['identifier']['value']}|{_instant(end)}"
+    report_id = str(uuid.uuid5(uuid.NAMESPACE_URL, key))
+    groups = _bed_groups(rows) + _ventilator_group(rows)
+    available = sum(g["measureScore"]["value"] for g in groups if g["code"]["coding"][0]["system"] == BED_TYPE_SYSTEM)
+    text = ngettext("%(subject)s: %(available)d bed available.", "%(subject)s: %(available)d beds available.",
+                    available) % {"subject": subject["display"], "available": available}
+    if with_reporting:
+        groups.append(_reporting_group(rows))
+        counts = {p["code"]["coding"][0]["code"]: p["count"] for p in groups[-1]["population"]}
+        text += " " + _("%(reporting)d of %(facilities)d inpatient facilities reported on time.") % counts
+    return {
+        "resourceType": "MeasureReport", "id": report_id,
+        "text": {"status": "generated", "div": f'<div xmlns="http://www.w3.org/1999/xhtml"><p>{escape(text)}</p></div>'},
+        "identifier": [{"system": "urn:ietf:rfc:3986", "value": f"urn:uuid:{report_id}"}],
+        "status": "complete", "type": "summary", "measure": MEASURE_URL, "subject": subject,
+        "date": _instant(now), "reporter": reporter,
+        "period": {"start": _instant(start), "end": _instant(end)}, "group": groups,
+    }
+
+
+def _bed_groups(rows: list[StatusRow]) -> list[dict[str, Any]]:
+    labels = dict(BedType.choices)
+    groups = []
+    for bed_type in BED_TYPE_ORDER:
+        figures = [r.beds[bed_type] for r in rows if bed_type in r.beds]
+        if not figures:
+            continue
+        populations = [_population(BED_POPULATION_SYSTEM, name.replace("_", ""), basis,
+                                   _sum(getattr(f, name) for f in figures)) for name, basis in BED_POPULATIONS]
+        groups.append({
+            "code": {"coding": [{"system": BED_TYPE_SYSTEM, "code": bed_type, "display": str(labels[bed_type])}]},
+            "population": populations,
+            "measureScore": {"value": sum(f.available for f in figures), "unit": "beds", "system": UCUM,
+                             "code": "{beds}"},
+        })
+    return groups
+
+
+def _ventilator_group(rows: list[StatusRow]) -> list[dict[str, Any]]:
+    reports = [r.report for r in rows if r.report is not None]
+    total = _sum(r.ventilators_total for r in reports)
+    in_use = _sum(r.ventilators_in_use for r in reports)
+    if total is None and in_use is None:
+        return []
+    group: dict[str, Any] = {
+        "code": {"coding": [{"system": SANER_GROUP_SYSTEM, "code": "Ventilators"}]},
+        "population": [_population(SANER_POPULATION_SYSTEM, "numVent", "initial-population", total),
+                       _population(SANER_POPULATION_SYSTEM, "numVentUse", "measure-population", in_use)]}
+    # Free ventilators only where both figures come from the same facilities; otherwise there is no score.
+    both = [r for r in reports if r.ventilators_total is not None and r.ventilators_in_use is not None]
+    if both and len(both) == len([r for r in reports if r.ventilators_total is not None]):
+        free = sum((r.ventilators_total or 0) - (r.ventilators_in_use or 0) for r in both)
+        group["measureScore"] = {"value": free, "unit": "ventilators", "system": UCUM, "code": "{ventilators}"}
+    return [group]
+
+
+def _reporting_group(rows: list[StatusRow]) -> dict[str, Any]:
+    # As on the board: a facility is reporting when its current report is within its interval, overdue
+    # otherwise (never reported included); the bed sums above still include overdue facilities' last figures.
+    inpatient = [r for r in rows if r.is_inpatient]
+    counts = (("facilities", "initial-population", len(inpatient)),
+              ("reporting", "measure-population", sum(not r.overdue for r in inpatient)),
+              ("overdue", "measure-population", sum(r.overdue for r in inpatient)))
+    return {"code": {"coding": [{"system": REPORTING_SYSTEM, "code": "facilities"}]},
+            "population": [_population(REPORTING_SYSTEM, code, basis, n) for code, basis, n in counts]}
+
+
+def _population(system: str, code: str, basis: str | None, count: int | None) -> dict[str, Any]:
+    coding = [{"system": system, "code": code}]
+    if basis:
+        coding.append({"system": MEASURE_POPULATION, "code": basis})
+    population: dict[str, Any] = {"code": {"coding": coding}}
+    if count is None:
+        population["_count"] = {"extension": [{"url": DATA_ABSENT_REASON, "valueCode": "unknown"}]}
+    else:
+        population["count"] = count
+    return population
+
+
+def _sum(values: Any) -> int | None:
+    known = [v for v in values if v is not None]
+    return sum(known) if known else None
+
+
+def _geo(lat: float, lon: float) -> dict[str, Any]:
+    return {"url": SANER_GEOLOCATION,
+            "extension": [{"url": "latitude", "valueDecimal": lat}, {"url": "longitude", "valueDecimal": lon}]}
+
+
+def _instant(moment: datetime) -> str:
+    """dateTime precise to the second with an offset (SANER PreciseDateTime), in UTC."""
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")

@@ -1,0 +1,1 @@
+"""Reads of the capacity app: current status, history, totals, the status cache."""

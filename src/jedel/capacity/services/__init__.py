@@ -1,0 +1,1 @@
+"""Writes of the capacity app: capacity reports and the current-status pointer."""

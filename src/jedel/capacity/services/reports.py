@@ -1,0 +1,120 @@
+"""Capacity reporting: validate, store the report with its beds, move the facility's current-status pointer.
+
+One entry point for every path (web form, API, EDXL-HAVE import, demo), so the rules cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from functools import partial
+
+from django.db import IntegrityError, transaction
+
+from jedel.accounts.models import AuditEvent
+from jedel.accounts.policy import Action, Principal, Target
+from jedel.accounts.services import audit_record, require
+from jedel.common.clock import utcnow
+from jedel.common.errors import Conflict, ErrorCode, PermissionDenied, ValidationFailed
+from jedel.capacity.errors import CapacityError
+from jedel.facilities.errors import FacilityError
+from jedel.capacity.models import BedCapacity, CapacityReport, FacilityStatus
+from jedel.facilities.models import Facility
+from jedel.capacity.report_input import ReportInput
+from jedel.capacity.services.report_rules import report_errors, with_derived_available
+
+log = logging.getLogger(__name__)
+
+BOARD_GROUP = "board"
+AUDIT_ACTION = "report_capacity"
+
+
+def report_submit(*, actor: Principal, facility: Facility, data: ReportInput, source: str,
+                  now: datetime | None = None) -> CapacityReport:
+    """Validate and store one capacity report; it becomes the facility's status only if it is the newest.
+
+    The returned report carries `became_current` (bool) so callers can tell a backfill from a live update.
+    """
+    now = now or utcnow()
+    _authorise(actor, facility, now)
+    if not facility.active:
+        raise Conflict(FacilityError.INACTIVE_FACILITY, field="facility")
+    errors = report_errors(facility=facility, data=data, now=now)
+    if errors:
+        raise ValidationFailed(_error_code(errors[0]["code"]), errors)
+    data = with_derived_available(data)
+    with transaction.atomic():
+        report = CapacityReport.objects.create(
+            facility=facility, reported_at=data.reported_at, received_at=now, source=source,
+            reporter=actor.label[:200], ventilators_total=data.ventilators_total,
+            ventilators_in_use=data.ventilators_in_use, oxygen_status=data.oxygen_status,
+            ct_operational=data.ct_operational, xray_operational=data.xray_operational,
+            lab_tests_capacity_per_day=data.lab_tests_capacity_per_day,
+            lab_tests_performed_per_day=data.lab_tests_performed_per_day, ed_status=data.ed_status,
+            ed_status_reason=data.ed_status_reason.strip(), mci_immediate_per_hour=data.mci_immediate_per_hour,
+            mci_delayed_per_hour=data.mci_delayed_per_hour, mci_minimal_per_hour=data.mci_minimal_per_hour,
+            note=data.note)
+        BedCapacity.objects.bulk_create([
+            BedCapacity(report=report, bed_type=b.bed_type, staffed=b.staffed, occupied=b.occupied,
+                        available=b.available or 0, surge_24h=b.surge_24h) for b in data.beds])
+        current = _status_advance(facility, report)
+        audit_record(actor=actor, action=AUDIT_ACTION, object_type="capacity_report", object_id=report.pk,
+                     region_id=facility.region_id, now=now,
+                     changes={"facility": facility.code, "reported_at": data.reported_at.isoformat(),
+                              "source": source, "beds": len(data.beds), "current": current})
+        transaction.on_commit(partial(_notify_board, facility.code))
+    report.became_current = current  # type: ignore[attr-defined]
+    return report
+
+
+def _error_code(value: str) -> ErrorCode:
+    """The enum member for a rule's code: capacity rules also use the registry's generic codes."""
+    return CapacityError(value) if value in CapacityError._value2member_map_ else FacilityError(value)
+
+
+def _authorise(actor: Principal, facility: Facility, now: datetime) -> None:
+    """Policy check; a token pushing another hospital's figures gets its own code (a misconfigured HIS)."""
+    if actor.is_token and actor.facility_id != facility.pk:
+        audit_record(actor=actor, action=AUDIT_ACTION, object_type="facility", object_id=facility.code,
+                     region_id=facility.region_id, outcome=AuditEvent.Outcome.DENIED, now=now,
+                     changes={"reason": CapacityError.TOKEN_WRONG_FACILITY.value})
+        raise PermissionDenied(CapacityError.TOKEN_WRONG_FACILITY)
+    require(actor, Action.REPORT_CAPACITY, Target(region_id=facility.region_id, facility_id=facility.pk),
+            object_type="facility", object_id=facility.code)
+
+
+def _status_advance(facility: Facility, report: CapacityReport) -> bool:
+    """Point the facility's status at `report` unless a newer one is current; True if it now is current.
+
+    The status row is locked for the rest of the transaction, so two concurrent reports compare against each
+    other's committed result and the newest always wins. A tie on reported_at goes to the later submission
+    (a correction re-sent with the same time replaces the figures).
+    """
+    status = FacilityStatus.objects.select_for_update().filter(facility=facility).first()
+    if status is None:
+        try:
+            # Savepoint: if a concurrent first report inserted the row meanwhile, fall through to compare.
+            with transaction.atomic():
+                FacilityStatus.objects.create(facility=facility, report=report, reported_at=report.reported_at)
+            return True
+        except IntegrityError:
+            status = FacilityStatus.objects.select_for_update().get(facility=facility)
+    if report.reported_at < status.reported_at:
+        return False
+    status.report = report
+    status.reported_at = report.reported_at
+    status.save(update_fields=["report", "reported_at"])
+    return True
+
+
+def _notify_board(facility_code: str) -> None:
+    """Tell open boards (if any listen on the channel layer) that a facility changed; never fails a report."""
+    try:
+        from asgiref.sync import async_to_sync
+        from channels.layers import get_channel_layer
+
+        layer = get_channel_layer()
+        if layer is not None:
+            async_to_sync(layer.group_send)(BOARD_GROUP, {"type": "capacity.changed", "facility": facility_code})
+    except Exception:
+        log.warning("board notification failed for %s", facility_code, exc_info=True)

@@ -1,0 +1,190 @@
+"""The national capacity board: map, national and regional totals, a sortable table, the overdue list.
+
+Live updates are htmx polling (`hx-trigger="every N s"`, N = JEDEL_BOARD_POLL_SECONDS) of the totals and table
+partials, plus a small JSON endpoint the map layer re-reads on the same clock (views/board_data.py). Why
+polling rather than a websocket: it works through any proxy or hospital firewall, needs no sticky sessions or
+long-lived connections, and each poll is one cheap read of FacilityStatus (a join and one prefetch, constant
+in the length of the history). report_submit already announces every change on the channel-layer group
+"board", so a websocket push can replace the timer later without touching the services.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from jedel.accounts.models import Role
+from jedel.accounts.policy import Action, Principal, Target, principal_for_user
+from jedel.accounts.services import require
+from jedel.common.clock import utcnow
+from jedel.common.errors import DomainError
+from jedel.capacity.forms import BoardFilterForm
+from jedel.capacity.selectors import status as selectors
+from jedel.capacity.selectors.totals import national_totals, region_totals
+from jedel.geo.selectors import region_list
+
+PAGE_SIZE = 100
+ED_RANK = {"closed": 0, "diversion": 1, "overdue": 2, "open": 3, "none": 4}
+COLUMNS = (("name", _("Facility")), ("region", _("Region")), ("kind", _("Kind")), ("ed", _("Emergency dept.")),
+           ("available", _("Available beds")), ("icu", _("ICU available")), ("occupancy", _("Occupancy")),
+           ("ventilators", _("Ventilators free")), ("updated", _("Last update")))
+
+
+def _viewer(request: HttpRequest, target: Target | None = None) -> Principal:
+    p = principal_for_user(request.user)
+    require(p, Action.VIEW_BOARD, target or Target())
+    assert p is not None
+    return p
+
+
+def _denied(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return render(request, "common/error.html", {"error": exc.detail}, status=exc.status)
+
+
+def board_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Sign-in required, then VIEW_BOARD checked by the policy; the view receives the viewer's Principal."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            viewer = _viewer(request)
+        except DomainError as exc:
+            return _denied(request, exc)
+        return view(request, viewer, *args, **kwargs)
+
+    return wrapper
+
+
+def _sort_key(column: str, bed_type: str | None) -> Any:
+    def available(r: selectors.StatusRow) -> int | None:
+        if bed_type:
+            return r.beds[bed_type].available if bed_type in r.beds else None
+        return r.available_total if r.beds else None
+
+    return {"name": lambda r: r.name.lower(), "region": lambda r: (r.region_name, r.name.lower()),
+            "kind": lambda r: (r.kind_label, r.name.lower()), "ed": lambda r: ED_RANK.get(r.marker_status, 9),
+            "available": available, "icu": lambda r: r.icu_available, "occupancy": lambda r: r.occupancy_pct,
+            "ventilators": lambda r: r.ventilators_free, "updated": lambda r: r.minutes_ago}[column]
+
+
+def sort_rows(rows: list[selectors.StatusRow], sort: str, bed_type: str | None) -> list[selectors.StatusRow]:
+    """Sort by a column ("-" prefix = descending); rows without the figure always go last."""
+    key = _sort_key(sort.lstrip("-"), bed_type)
+    known = [r for r in rows if key(r) is not None]
+    return sorted(known, key=key, reverse=sort.startswith("-")) + [r for r in rows if key(r) is None]
+
+
+def _table_context(request: HttpRequest, viewer: Principal) -> dict[str, Any]:
+    form = BoardFilterForm(request.GET, regions=[(r.iso_code, r.name) for r in region_list().defer("boundary")])
+    form.is_valid()  # invalid fields are shown on the form and ignored; the valid ones still filter
+    f = form.cleaned_data
+    bed_type, sort = f.get("bed_type") or None, f.get("sort") or "region"
+    rows = selectors.current_status_list(
+        viewer=viewer, now=utcnow(), region_iso=f.get("region") or None, kind=f.get("kind") or None,
+        capability=f.get("capability") or None, bed_type=bed_type, min_available=f.get("min_available"),
+        overdue_only=bool(f.get("overdue")))
+    page = Paginator(sort_rows(rows, sort, bed_type), PAGE_SIZE).get_page(f.get("page") or 1)
+    query = request.GET.copy()
+    query.pop("page", None)
+    headers = []
+    for key, label in COLUMNS:
+        query["sort"] = f"-{key}" if sort == key else key
+        headers.append({"key": key, "label": label, "query": query.urlencode(),
+                        "order": "asc" if sort == key else "desc" if sort == f"-{key}" else ""})
+    query["sort"] = sort
+    return {"form": form, "page": page, "rows": page.object_list, "headers": headers, "sort": sort,
+            "bed_type": bed_type, "count": len(rows), "base_query": query.urlencode(),
+            "table_url": f"{reverse('board:table')}?{request.GET.urlencode()}"}
+
+
+def _totals_context() -> dict[str, Any]:
+    regions = region_totals(utcnow())
+    national = national_totals(utcnow(), regions=regions)
+    icu = sum(national.beds[bt].available for bt in selectors.ICU_BED_TYPES if bt in national.beds)
+    return {"regions": regions, "national": national, "icu_available": icu}
+
+
+def _overdue_context(viewer: Principal) -> dict[str, Any]:
+    if viewer.role != Role.REGIONAL_COORDINATOR or viewer.region_id is None:
+        return {"overdue_rows": None}
+    return {"overdue_rows": selectors.overdue_list(viewer.region_id, utcnow())}
+
+
+@board_view
+def board_page(request: HttpRequest, viewer: Principal) -> HttpResponse:
+    """The whole board; its parts refresh themselves through the partials below."""
+    context = {**_table_context(request, viewer), **_totals_context(), **_overdue_context(viewer),
+               "board_config": _map_config()}
+    return render(request, "capacity/board.html", context)
+
+
+def _map_config() -> dict[str, Any]:
+    """What board.js needs: endpoints, the refresh clock, the optional basemap and its translated strings."""
+    return {
+        "dataUrl": reverse("board:map_data"), "geojsonUrl": reverse("board:regions_geojson"),
+        "regionUrl": reverse("board:region", args=["__ISO__"]),
+        "facilityUrl": reverse("facilities:detail", args=["__CODE__"]), "pollSeconds": settings.JEDEL_BOARD_POLL_SECONDS,
+        "tileUrl": settings.JEDEL_TILE_URL, "tileAttribution": settings.JEDEL_TILE_ATTRIBUTION,
+        "lang": (get_language() or "en")[:2],
+        "i18n": {k: str(v) for k, v in {
+            "occupancy": _("Occupancy"), "available": _("Available beds"), "icu": _("ICU available"),
+            "facilities": _("Facilities"), "overdue": _("Overdue"), "onDiversion": _("On diversion"),
+            "open": _("Open"), "diversion": _("On diversion"), "closed": _("Closed"), "noData": _("No data"),
+            "none": _("Not reporting (no beds)"), "synthetic": _("Synthetic demo data"), "details": _("Full status and history"),
+            "updated": _("Updated"), "legendRegions": _("Bed occupancy"), "legendFacilities": _("Emergency dept."),
+            "boundaries": _("Boundaries © OpenStreetMap contributors (ODbL)"), "mapUpdated": _("Map updated"),
+        }.items()},
+    }
+
+
+@board_view
+def board_table_partial(request: HttpRequest, viewer: Principal) -> HttpResponse:
+    """The filtered, sorted facility table (polled; also the target of filter and sort changes)."""
+    context = _table_context(request, viewer)
+    response = render(request, "capacity/partials/board_table.html", {**context, "oob": True})
+    if request.headers.get("HX-Request") and request.headers.get("HX-Trigger") != "board-table":
+        # Keep the address bar on the board page with the same filters, so a reload or a shared link matches.
+        response["HX-Push-Url"] = f"{reverse('board:board')}?{context['base_query']}"
+    return response
+
+
+@board_view
+def board_totals_partial(request: HttpRequest, viewer: Principal) -> HttpResponse:
+    """National figures strip and per-region totals (polled)."""
+    return render(request, "capacity/partials/board_totals.html", _totals_context())
+
+
+@board_view
+def board_regions_partial(request: HttpRequest, viewer: Principal) -> HttpResponse:
+    """Totals per region and per bed type nationally (polled)."""
+    return render(request, "capacity/partials/board_regions.html", _totals_context())
+
+
+@board_view
+def region_facilities_partial(request: HttpRequest, viewer: Principal, iso: str) -> HttpResponse:
+    """The facilities of one region, shown when its shape is clicked on the map."""
+    rows = sort_rows(selectors.current_status_list(viewer=viewer, now=utcnow(), region_iso=iso), "name", None)
+    totals = next((t for t in region_totals(utcnow()) if t.iso == iso), None)
+    return render(request, "capacity/partials/region_facilities.html", {"rows": rows, "totals": totals})
+
+
+@board_view
+def overdue_partial(request: HttpRequest, viewer: Principal) -> HttpResponse:
+    """The regional coordinator's list of facilities that have not reported in time (polled)."""
+    return render(request, "capacity/partials/overdue_list.html", _overdue_context(viewer))
+
+
+def about_page(request: HttpRequest) -> HttpResponse:
+    """What Jedel is, whose data it shows and under which licences."""
+    return render(request, "capacity/about.html")

@@ -1,0 +1,48 @@
+"""One facility's full current status with a 48-hour history chart."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from jedel.accounts.policy import Action, Target, allowed, principal_for_user
+from jedel.accounts.services import require
+from jedel.common.clock import utcnow
+from jedel.common.errors import DomainError, NotFound
+from jedel.facilities.models import Facility
+from jedel.capacity.selectors import status as selectors
+from jedel.capacity.views.chart import history_chart
+
+HISTORY_WINDOW = timedelta(hours=48)
+
+
+def facility_or_404(code: str) -> Facility:
+    """The facility with this code, or a 404 page."""
+    try:
+        return selectors.facility_by_code(code)
+    except NotFound as exc:
+        raise Http404(str(exc.detail)) from exc
+
+
+@login_required
+def facility_page(request: HttpRequest, code: str) -> HttpResponse:
+    """Status, beds by type, equipment, MCI capacity, the chart and the recent reports of one facility."""
+    facility = facility_or_404(code)
+    viewer = principal_for_user(request.user)
+    target = Target(region_id=facility.region_id, facility_id=facility.pk)
+    try:
+        require(viewer, Action.VIEW_FACILITY, target)
+    except DomainError as exc:
+        return render(request, "common/error.html", {"error": exc.detail}, status=exc.status)
+    assert viewer is not None
+    now = utcnow()
+    since = now - HISTORY_WINDOW
+    history = selectors.facility_history(facility, since=since, until=now)
+    return render(request, "capacity/facility.html", {
+        "facility": facility, "row": selectors.facility_status(facility, now=now),
+        "chart": history_chart(history, since=since, until=now), "history": list(reversed(history)),
+        "can_report": facility.active and allowed(viewer, Action.REPORT_CAPACITY, target),
+    })

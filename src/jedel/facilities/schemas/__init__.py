@@ -1,1 +1,0 @@
-"""django-ninja schemas of the facilities app."""

@@ -1,1 +1,0 @@
-"""Pages and htmx partials of the facilities app."""
