@@ -21,7 +21,7 @@ hour slots, and a casualty admitted in slot k at a hospital t minutes away reach
 Assumptions of the earthquake instance (documented, not published figures unless cited):
 * Casualty mix (assumption): immediate 20 %, delayed 30 %, minimal 45 %, expectant 5 %; each casualty's
   RPM is drawn uniformly from its category's default band (jedel.core.survival.DEFAULT_CATEGORY_RPM_BANDS).
-  Needs (assumption): paediatric 20 %, burns 3 %, neurosurgery 5 %, independent.
+  Needs (assumption): paediatric_surgery 20 %, burns 3 %, neurosurgery 5 %, independent.
 * Collection points: 80 % normal around (43.22 N, 76.88 E), between the Verny epicentre and the centre,
   sd 0.05 deg; 20 % sd 0.15 deg (suburbs and foothill towns).
 * Beds: Almaty 13,000 (BNS, start of 2024, via sozmedia.kz; shipped kz_health_capacity_by_region.csv);
@@ -34,8 +34,8 @@ Assumptions of the earthquake instance (documented, not published figures unless
   immediate, 6 delayed, 3 minimal, 1 expectant per hour; cf. 4.6-7.1 critical patients per hour for a
   level-1 trauma centre, Hirshberg 2005, and ED beds / 2.5 h, Bayram 2011, both in parameters.json).
   Reading 20 % of beds as an hourly rate would give 120 % of all beds in 6 hours.
-  Capabilities (assumption): starting with a town's first hospital, every 4th is paediatric, every 5th
-  burns, every 3rd neurosurgery; a town with a single hospital has all three.
+  Capabilities (assumption): starting with a town's first hospital, every 4th has paediatric_surgery,
+  every 5th burns, every 3rd neurosurgery; a town with a single hospital has all three.
 * Travel: road, rural class (60 km/h, detour 1.3; jedel.core.travel defaults); max transport 240 min.
 * ``one_shot_h1`` (context, same casualties and sites): the pre-slot model, where the 20 % of beds is a
   one-shot total available at arrival (H = 1).
@@ -74,7 +74,7 @@ from jedel.core.survival import DEFAULT_CATEGORY_RPM_BANDS, CareCategory, rpm_su
 from jedel.core.travel import distance_matrix_km, road_time_min
 
 ROOT = Path(__file__).resolve().parents[1]
-NEEDS = (("paediatric", 0.20), ("burns", 0.03), ("neurosurgery", 0.05))
+NEEDS = (("paediatric_surgery", 0.20), ("burns", 0.03), ("neurosurgery", 0.05))
 MIX = (
     (CareCategory.IMMEDIATE, 0.20),
     (CareCategory.DELAYED, 0.30),
@@ -171,10 +171,12 @@ def almaty_instance(
             mci = 0.20 * beds / n_h / hours
             cap = {c: round(mci * share) for c, share in MCI_SPLIT.items()}
             caps = (
-                {"paediatric", "burns", "neurosurgery"}
+                {"paediatric_surgery", "burns", "neurosurgery"}
                 if n_h == 1
                 else {
-                    n for n, every in (("paediatric", 4), ("burns", 5), ("neurosurgery", 3)) if k % every == 0
+                    n
+                    for n, every in (("paediatric_surgery", 4), ("burns", 5), ("neurosurgery", 3))
+                    if k % every == 0
                 }
             )
             jitter = rng.normal(0.0, 0.03, 2) if n_h > 1 else np.zeros(2)

@@ -93,7 +93,7 @@ def test_example_file_all_policies(tmp_path: Path) -> None:
         assert results["optimal"]["expected_deaths"] <= results[policy]["expected_deaths"]
         assert results[policy]["planning_horizon_h"] == 2
     ids = {a["casualty"]: a["hospital"] for a in results["optimal"]["assignments"]}
-    assert ids["T-005"] == "H-CHILD"  # the only paediatric hospital
+    assert ids["T-005"] == "H-CHILD"  # the only hospital with paediatric surgery
     assert ids["T-002"] in {"H-CITY-1", "H-CHILD"}  # burns
 
 
@@ -110,7 +110,11 @@ def test_coordinates_without_matrix_use_road_times(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("problem", "message"),
     [
-        ("{not json", "invalid JSON: Expecting property name enclosed in double quotes (line 1, column 2)"),
+        (
+            "{not json",
+            "problem.json: invalid JSON: Expecting property name enclosed in double quotes "
+            "(line 1, column 2)",
+        ),
         ("[]", "problem: must be a JSON object"),
         ({"casualties": []}, "hospitals: required"),
         (
@@ -119,7 +123,8 @@ def test_coordinates_without_matrix_use_road_times(tmp_path: Path) -> None:
         ),
         (
             {**SMALL, "casualties": [{"id": "a", "site": "S1", "category": "red"}]},
-            "casualties[0].category: unknown",
+            "casualties[0].category: unknown category 'red' (expected one of immediate, delayed, minimal, "
+            "expectant)",
         ),
         (
             {**SMALL, "casualties": [{"id": "a", "site": "S2", "rpm": 4}]},
@@ -127,7 +132,7 @@ def test_coordinates_without_matrix_use_road_times(tmp_path: Path) -> None:
         ),
         (
             {**SMALL, "casualties": [{"id": "a", "site": "S1", "rpm": 40}]},
-            "casualties[0].rpm: must be in 0..12",
+            "casualties[0].rpm: must be in 0..12, got 40",
         ),
         (
             {**SMALL, "travel_time_min": {"sites": ["S1"], "hospitals": ["H1"], "minutes": [[1, 2]]}},
@@ -138,23 +143,41 @@ def test_coordinates_without_matrix_use_road_times(tmp_path: Path) -> None:
             "travel_time_min.minutes[0][0]: must be a finite number",
         ),
         ({**SMALL, "max_transport_min": -5}, "max_transport_min: must be >= 0"),
-        ({**SMALL, "planning_horizon_h": 2.5}, "error: planning_horizon_h: must be an integer"),
-        ({**SMALL, "planning_horizon_h": 0}, "error: planning_horizon_h: must be in 1..48, got 0"),
-        ({**SMALL, "travel_time_min": None}, "sites: site 'S1' needs lat and lon"),
+        ({**SMALL, "planning_horizon_h": 2.5}, "planning_horizon_h: must be an integer"),
+        ({**SMALL, "planning_horizon_h": 0}, "planning_horizon_h: must be in 1..48, got 0"),
+        (
+            {**SMALL, "travel_time_min": None},
+            "sites: site 'S1' needs lat and lon when no travel_time_min is given",
+        ),
         (
             {**SMALL, "travel_time_min": {"sites": ["S1"], "hospitals": ["H2"], "minutes": [[1]]}},
-            "error: travel_time_min: column id 'H1' not in the matrix",
+            "travel_time_min: column id 'H1' not in the matrix",
         ),
-        ({**SMALL, "max_transport": 60}, "error: max_transport: unknown field"),
-        ({**SMALL, "hospitals": [{"id": "H1", "capacty": {}}]}, "error: hospitals[0].capacty: unknown field"),
+        ({**SMALL, "max_transport": 60}, "max_transport: unknown field"),
+        ({**SMALL, "hospitals": [{"id": "H1", "capacty": {}}]}, "hospitals[0].capacty: unknown field"),
     ],
 )
 def test_bad_input_one_line_exit_2(tmp_path: Path, problem: object, message: str) -> None:
     result = run(tmp_path, problem)
     assert result.exit_code == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], result.stderr
+    prefix = f"error: {tmp_path}/" if message.startswith("problem.json") else "error: "
+    assert result.stderr.splitlines() == [prefix + message], result.stderr
     assert "Traceback" not in result.output
+
+
+def test_old_need_name_still_accepted(tmp_path: Path) -> None:
+    problem = {
+        **SMALL,
+        "casualties": [{"id": "kid", "site": "S1", "category": "delayed", "needs": ["paediatric"]}],
+        "hospitals": [
+            {"id": "H1", "capacity": {"delayed": 1}},
+            {"id": "H2", "capacity": {"delayed": 1}, "capabilities": ["paediatric_surgery"]},
+        ],
+        "travel_time_min": {"sites": ["S1"], "hospitals": ["H1", "H2"], "minutes": [[5, 30]]},
+    }
+    out = json.loads(run(tmp_path, problem).stdout)
+    assert out["assignments"][0]["hospital"] == "H2"
+    assert out["groups"][0]["needs"] == ["paediatric_surgery"]
 
 
 def test_bad_policy_and_missing_file(tmp_path: Path) -> None:

@@ -1,4 +1,7 @@
-"""`jedel triage`: triage one casualty from JSON findings (START, JumpSTART, SALT, RPM or automatic)."""
+"""`jedel triage`: triage one casualty from JSON findings (START, JumpSTART, SALT, RPM or automatic).
+
+Findings and result formats: :mod:`jedel.core.triage.io` (the same as ``POST /api/triage/{method}``).
+"""
 
 from __future__ import annotations
 
@@ -6,21 +9,21 @@ import json
 import math
 import sys
 from pathlib import Path
-from typing import Annotated, Any, cast, get_args
+from typing import Annotated, cast, get_args
 
 import typer
 
 from jedel.cli.django_setup import fail
 from jedel.core.triage import (
-    RPM_CODING_STATUS,
-    AssessMethod,
-    Findings,
+    TRIAGE_METHODS,
     PerfusionCheck,
-    assess,
-    rpm_assess,
+    TriageOptionsIn,
+    findings_from_json,
+    result_to_json,
+    run_triage,
 )
 
-METHOD_CHOICES = ("auto", "start", "jumpstart", "salt", "rpm")
+METHOD_CHOICES = TRIAGE_METHODS
 PERFUSION_CHOICES: tuple[str, ...] = get_args(PerfusionCheck)
 
 
@@ -54,38 +57,16 @@ def triage(
         fail(f"--perfusion-check: must be one of {', '.join(PERFUSION_CHOICES)}, not {perfusion_check!r}")
     low = _parse_threshold(rr_low_threshold)
     data = _read_findings(findings, file)
-    try:
-        parsed = Findings.from_mapping(data)
-    except ValueError as exc:  # InvalidFinding: unknown name, wrong type or impossible value
+    options = TriageOptionsIn(
+        rr_low_threshold=low,
+        perfusion_check=cast(PerfusionCheck, perfusion_check),  # checked against PERFUSION_CHOICES above
+        nonambulatory_infant_secondary=nonambulatory_infant_secondary,
+    )
+    try:  # FieldError: unknown name, wrong type or impossible value, with the finding's name first
+        result = run_triage(method, findings_from_json(method, data), options)
+    except ValueError as exc:
         fail(str(exc))
-
-    if method == "rpm":
-        result = rpm_assess(parsed)
-        payload: dict[str, Any] = {
-            "method": "rpm",
-            "rpm": result.score,
-            "rule": result.rule,
-            "missing": list(result.missing),
-            "coding_status": RPM_CODING_STATUS,
-        }
-    else:
-        try:
-            assessment = assess(
-                parsed,
-                cast(AssessMethod, method),  # checked against METHOD_CHOICES above
-                rr_low_threshold=low,
-                perfusion_check=cast(PerfusionCheck, perfusion_check),
-                nonambulatory_infant_secondary=nonambulatory_infant_secondary,
-            )
-        except ValueError as exc:
-            fail(str(exc))
-        payload = {
-            "category": assessment.category.value if assessment.category is not None else None,
-            "method": assessment.method,
-            "rule": assessment.rule,
-            "missing": list(assessment.missing),
-        }
-    typer.echo(json.dumps(payload, ensure_ascii=False))
+    typer.echo(json.dumps(result_to_json(result), ensure_ascii=False))
 
 
 def register(app: typer.Typer) -> None:
@@ -105,8 +86,8 @@ def _parse_threshold(text: str | None) -> float | None:
     return value
 
 
-def _read_findings(argument: str | None, file: str | None) -> dict[str, object]:
-    """The findings JSON object from the argument, stdin ('-') or --file; exits on any problem."""
+def _read_findings(argument: str | None, file: str | None) -> object:
+    """The parsed findings JSON from the argument, stdin ('-') or --file; exits on any problem."""
     if argument is not None and file is not None:
         fail("give the findings either as an argument or with --file, not both")
     if file is not None:
@@ -124,6 +105,4 @@ def _read_findings(argument: str | None, file: str | None) -> dict[str, object]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         fail(f"findings: invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")
-    if not isinstance(data, dict):
-        fail("findings: must be a JSON object, e.g. '{\"can_walk\": false}'")
     return data

@@ -24,7 +24,7 @@ from .lp_reference import (
     usable_slots,
 )
 
-NEEDS = ("paediatric", "burns", "neurosurgery")
+NEEDS = ("paediatric_surgery", "burns", "neurosurgery")
 TIMES = [0.0, 5.0, 20.0, 29.5, 30.0, 45.0, 60.0, 95.0, 150.0, 250.0, 400.0, math.inf]
 POLICIES = ("optimal", "nearest", "nearest_available", "proportional")
 

@@ -149,12 +149,12 @@ def test_unassigned_when_infeasible(casualty, hospital, minutes, limit, code, re
 
 def test_needs_are_matched_to_capabilities() -> None:
     cs = [
-        Casualty("kid", "S1", "delayed", needs=frozenset({"paediatric"})),
+        Casualty("kid", "S1", "delayed", needs=frozenset({"paediatric_surgery"})),
         Casualty("adult", "S1", "delayed"),
     ]
     hs = [
         Hospital("general", {"delayed": 2}),
-        Hospital("children", {"delayed": 1}, frozenset({"paediatric"})),
+        Hospital("children", {"delayed": 1}, frozenset({"paediatric_surgery"})),
     ]
     p = problem(cs, hs, [[5, 50]])
     for policy in ALL:

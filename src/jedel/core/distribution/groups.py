@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from jedel.core.distribution.model import DistributionProblem, Need
+from jedel.core.distribution.model import DistributionProblem
 from jedel.core.survival import CareCategory
+from jedel.core.vocabulary import Need
 
 CATEGORIES: tuple[CareCategory, ...] = tuple(CareCategory)
 """Column order of capacity arrays."""

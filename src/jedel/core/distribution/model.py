@@ -11,7 +11,6 @@ import math
 import types
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 import numpy as np
 from numpy.typing import NDArray
@@ -26,6 +25,7 @@ from jedel.core.survival import (
     rpm_category,
     rpm_survival_model,
 )
+from jedel.core.vocabulary import Need, parse_capability
 
 SLOT_MIN = 60.0
 """Length of a receiving slot: hospital capacity is a rate per hour (MCI receiving capacity)."""
@@ -34,29 +34,23 @@ MAX_PLANNING_HORIZON_H = 48
 """Longest plan accepted (hours); the no-care horizon usually ends it far earlier (360 min)."""
 
 
-class Need(StrEnum):
-    """Hard requirements a receiving hospital must meet (capability names)."""
-
-    PAEDIATRIC = "paediatric"
-    BURNS = "burns"
-    NEUROSURGERY = "neurosurgery"
-
-
 def parse_needs(values: object, name: str) -> frozenset[Need]:
-    """Parse an iterable of need names (``"burns"``...) into a frozenset of :class:`Need`.
+    """Parse an iterable of capability names (``"burns"``...) into a frozenset of :class:`Need`.
+
+    Only the canonical names of :class:`jedel.core.vocabulary.Capability` are accepted here; the JSON
+    format maps old names first (:data:`jedel.core.vocabulary.CAPABILITY_ALIASES`).
 
     Raises:
-        ValueError: ``"<name>: unknown need 'x'"``.
+        ValueError: ``"<name>: unknown need 'x' (expected one of ...)"``.
     """
     if isinstance(values, str) or not isinstance(values, (Sequence, set, frozenset)):
         raise ValueError(f"{name}: must be a list of needs")  # noqa: TRY004 - one error type for bad input
     result = set()
     for v in values:
         try:
-            result.add(Need(str(getattr(v, "value", v))))
-        except ValueError:
-            known = ", ".join(n.value for n in Need)
-            raise ValueError(f"{name}: unknown need {v!r} (expected one of {known})") from None
+            result.add(parse_capability(v, what="need", aliases=False))
+        except ValueError as exc:
+            raise ValueError(f"{name}: {exc}") from None
     return frozenset(result)
 
 

@@ -115,8 +115,8 @@ def solve(problem: DistributionProblem, policy: Policy | str = Policy.OPTIMAL) -
     slots; a casualty admitted in slot ``k`` at a hospital ``t`` minutes away reaches definitive care at
     ``max(t, 60 k)`` minutes (:mod:`.evaluate`). Every policy is scored by the same evaluator: death
     probability at the time to care, or at the no-care horizon when not admitted within the usable slots.
-    Every policy respects hard needs (paediatric, burns, neurosurgery), ``max_transport_min``, and only
-    uses hospitals that receive the casualty's category at all.
+    Every policy respects hard needs (capabilities such as ``paediatric_surgery`` or ``burns``),
+    ``max_transport_min``, and only uses hospitals that receive the casualty's category at all.
 
     Policies:
 

@@ -2,7 +2,6 @@
 
 from jedel.core.survival.models import (
     DEFAULT_CATEGORY_RPM_BANDS,
-    CareCategory,
     StepTableSurvivalModel,
     SurvivalModel,
     category_survival_model,
@@ -18,6 +17,7 @@ from jedel.core.survival.parameters import (
     default_rpm_parameters,
     load_parameters_json,
 )
+from jedel.core.vocabulary import CareCategory
 
 __all__ = [
     "DEFAULT_CATEGORY_RPM_BANDS",

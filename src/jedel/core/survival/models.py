@@ -14,25 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from jedel.core.survival.parameters import RPM_MAX, RpmSurvivalParameters, default_rpm_parameters
-
-
-class CareCategory(StrEnum):
-    """Triage categories that receive care; values equal ``jedel.core.triage.Category``'s.
-
-    ``"dead"`` is a triage category too but is never distributed, so it is not a member here.
-    """
-
-    IMMEDIATE = "immediate"
-    DELAYED = "delayed"
-    MINIMAL = "minimal"
-    EXPECTANT = "expectant"
+from jedel.core.vocabulary import CareCategory
 
 
 def parse_category(value: object) -> CareCategory:

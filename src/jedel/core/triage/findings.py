@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import types
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Literal
+
+from jedel.core.errors import FieldError
+from jedel.core.vocabulary import TriageCategory
 
 AVPU_LEVELS: tuple[str, ...] = ("A", "V", "P", "U")
 """Levels of the AVPU scale: Alert, responds to Voice, responds to Pain, Unresponsive."""
@@ -42,33 +45,28 @@ _NUMBER_RANGES: dict[str, tuple[float, float, str]] = {
 }
 
 
-class InvalidFinding(ValueError):
+class InvalidFinding(FieldError):
     """A finding that cannot be a real observation (wrong type, impossible value, unknown name).
+
+    A :class:`jedel.core.errors.FieldError` (so a ``ValueError``) whose path is the finding's name.
 
     Attributes:
         field: The name of the offending finding; the message starts with it (``"field: reason"``).
     """
 
     def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
+        super().__init__(field, reason)
         self.field = field
-        self.reason = reason
 
 
-class Category(StrEnum):
-    """Triage category shared by START, JumpSTART and SALT.
+Category = TriageCategory
+"""Triage category shared by START, JumpSTART and SALT: :class:`jedel.core.vocabulary.TriageCategory`.
 
-    Tag colours by convention: minimal = green, delayed = yellow, immediate = red, expectant = grey (SALT)
-    and dead = black. Original START and JumpSTART have a single black "deceased/expectant" tag for patients
-    who stay apnoeic after airway positioning; Jedel records it as :attr:`DEAD` (see
-    :func:`jedel.core.triage.start`).
-    """
-
-    MINIMAL = "minimal"
-    DELAYED = "delayed"
-    IMMEDIATE = "immediate"
-    EXPECTANT = "expectant"
-    DEAD = "dead"
+Tag colours by convention: minimal = green, delayed = yellow, immediate = red, expectant = grey (SALT)
+and dead = black. Original START and JumpSTART have a single black "deceased/expectant" tag for patients
+who stay apnoeic after airway positioning; Jedel records it as :attr:`~TriageCategory.DEAD` (see
+:func:`jedel.core.triage.start`).
+"""
 
 
 MethodName = Literal["start", "jumpstart", "salt"]
@@ -154,21 +152,8 @@ class Findings:
     likely_to_survive_given_resources: bool | None = None
 
     def __post_init__(self) -> None:
-        for name in _BOOL_FIELDS:
-            value: object = getattr(self, name)
-            if value is not None and not isinstance(value, bool):
-                raise InvalidFinding(name, f"must be true, false or null, not {value!r}")
-        for name, (low, high, unit) in _NUMBER_RANGES.items():
-            _check_number(name, getattr(self, name), low, high, unit)
-        motor: object = self.gcs_motor
-        if motor is not None:
-            if isinstance(motor, bool) or not isinstance(motor, int):
-                raise InvalidFinding("gcs_motor", f"must be an integer from 1 to 6, not {motor!r}")
-            if not 1 <= motor <= 6:
-                raise InvalidFinding("gcs_motor", f"must be between 1 and 6, got {motor}")
-        avpu: object = self.avpu
-        if avpu is not None and avpu not in AVPU_LEVELS:
-            raise InvalidFinding("avpu", f"must be one of A, V, P, U, not {avpu!r}")
+        for name in CHECK_ORDER:
+            check_finding(name, getattr(self, name))
         if self.breathing is True and self.respiratory_rate_per_min == 0:
             raise InvalidFinding("respiratory_rate_per_min", "0/min contradicts breathing=true")
 
@@ -193,10 +178,44 @@ class Findings:
         return cls(**data)  # type: ignore[arg-type]  # each value is type-checked in __post_init__
 
 
-def _check_number(name: str, value: object, low: float, high: float, unit: str) -> None:
-    """Raise :class:`InvalidFinding` unless ``value`` is ``None`` or a finite number in ``[low, high]``."""
+CHECK_ORDER: tuple[str, ...] = (*_BOOL_FIELDS, *_NUMBER_RANGES, "gcs_motor", "avpu")
+"""Every finding's name, in the order :class:`Findings` checks them (so the first error is stable)."""
+
+NUMBER_RANGES: Mapping[str, tuple[float, float, str]] = types.MappingProxyType(_NUMBER_RANGES)
+"""Numeric finding -> (lowest, highest, unit): the physiologically possible range, shown in messages."""
+
+
+def check_finding(name: str, value: object) -> None:
+    """Check one finding on its own (type and possible range); ``None`` (not assessed) always passes.
+
+    Args:
+        name: A :class:`Findings` field name.
+        value: Its value.
+
+    Raises:
+        InvalidFinding: ``"<name>: <reason>"`` with the reasons listed in :class:`Findings`.
+    """
     if value is None:
         return
+    if name in _BOOL_FIELDS:
+        if not isinstance(value, bool):
+            raise InvalidFinding(name, f"must be true, false or null, not {value!r}")
+    elif name in _NUMBER_RANGES:
+        _check_number(name, value, *_NUMBER_RANGES[name])
+    elif name == "gcs_motor":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InvalidFinding("gcs_motor", f"must be an integer from 1 to 6, not {value!r}")
+        if not 1 <= value <= 6:
+            raise InvalidFinding("gcs_motor", f"must be between 1 and 6, got {value}")
+    elif name == "avpu":
+        if value not in AVPU_LEVELS:
+            raise InvalidFinding("avpu", f"must be one of A, V, P, U, not {value!r}")
+    else:
+        raise InvalidFinding(name, "unknown finding")
+
+
+def _check_number(name: str, value: object, low: float, high: float, unit: str) -> None:
+    """Raise :class:`InvalidFinding` unless ``value`` is a finite number in ``[low, high]``."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InvalidFinding(name, f"must be a number, not {value!r}")
     if not math.isfinite(value):
