@@ -43,3 +43,6 @@ class TrilingualNameModel(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+# The real-time outbox lives in its own package; importing it here registers its models with the app.
+from jedel.common.realtime.models import Event, StreamHead  # noqa: E402,F401

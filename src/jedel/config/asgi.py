@@ -1,4 +1,4 @@
-"""ASGI entry point: HTTP through Django, websockets through Channels."""
+"""ASGI entry point: HTTP through Django, websockets through Channels (ws/events/: the real-time channel)."""
 
 import os
 
@@ -7,6 +7,15 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jedel.config.settings")
 django_asgi_app = get_asgi_application()
 
-from channels.routing import ProtocolTypeRouter  # noqa: E402
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
-application = ProtocolTypeRouter({"http": django_asgi_app})
+from jedel.common.realtime.origin import browser_origin_validator  # noqa: E402
+from jedel.common.realtime.routing import websocket_urlpatterns  # noqa: E402
+
+# The session cookie authenticates browsers (AuthMiddlewareStack fills scope["user"]); programs send
+# `Authorization: Bearer jdl_...`, read by settings.JEDEL_REALTIME_ACCESS from the handshake headers.
+application = ProtocolTypeRouter({
+    "http": django_asgi_app,
+    "websocket": browser_origin_validator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+})
