@@ -37,6 +37,7 @@ bench: setup
 	@mkdir -p bench/results
 	$(BIN)/python bench/distribution.py | tee bench/results/distribution.json
 	$(BIN)/python bench/current_status.py | tee bench/results/current_status.json
+	$(BIN)/python bench/serve_load.py | tee bench/results/serve_load.json
 
 # Maintainers: refresh catalogues after changing strings (needs GNU gettext); .mo files are committed so
 # users need no gettext.
