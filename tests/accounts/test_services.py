@@ -8,7 +8,9 @@ import pytest
 
 from jedel.accounts.errors import AccountError
 from jedel.accounts.models import AuditEvent, Role, ScopeLevel, User
-from jedel.accounts.policy import Action, Principal, Target, principal_for_user
+from jedel.accounts.policy import Principal, Target, principal_for_user
+from jedel.capacity.permissions import VIEW_BOARD
+from jedel.facilities.permissions import EDIT_FACILITY
 from jedel.accounts.selectors import audit_list
 from jedel.accounts.services import SYSTEM, audit_record, require, sign_in, token_create, token_principal, user_create
 from jedel.common.errors import DomainError, PermissionDenied
@@ -103,14 +105,14 @@ def test_regional_audit_view_sees_only_its_region(almaty_coordinator, kz):
 
 def test_require_without_principal_is_401(kz):
     with pytest.raises(DomainError) as exc:
-        require(None, Action.VIEW_BOARD)
+        require(None, VIEW_BOARD)
     assert exc.value.status == 401
 
 
 def test_require_denial_is_audited(kz):
     viewer = Principal(label="v", role=Role.VIEWER, scope_level=ScopeLevel.NATIONAL)
     with pytest.raises(PermissionDenied):
-        require(viewer, Action.EDIT_FACILITY, Target(region_id=kz["KZ-75"].pk, facility_id=1),
+        require(viewer, EDIT_FACILITY, Target(region_id=kz["KZ-75"].pk, facility_id=1),
                 object_type="facility", object_id="X1")
     e = AuditEvent.objects.get()
     assert (e.outcome, e.action, e.object_id) == ("denied", "edit_facility", "X1")

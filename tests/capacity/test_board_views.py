@@ -137,10 +137,27 @@ def test_map_json(client, network):
     _login(client, network, "viewer")
     data = client.get(reverse("board:map_data")).json()
     markers = {f["code"]: f for f in data["facilities"]}
-    assert {k: (v["status"], v["synthetic"], v["available"]) for k, v in markers.items()} == {
+    assert {k: (v["marker_status"], v["synthetic"], v["available_total"]) for k, v in markers.items()} == {
         "ALA-A": ("diversion", False, 34), "ALA-B": ("overdue", False, 40), "AST-C": ("open", True, None)}
+    # The map gets a subset of the status model's own dump, nothing else.
+    assert set(markers["ALA-A"]) == {"code", "name", "lat", "lon", "kind_label", "is_inpatient", "synthetic",
+                                     "minutes_ago", "marker_status", "available_total", "icu_available",
+                                     "occupancy_pct"}
     assert len(data["regions"]) == 20 and data["regions"]["KZ-75"]["available"] == 74
     assert data["regions"]["KZ-75"]["occupancy_pct"] == round(100 * 86 / 160, 1)
+
+
+def test_an_unchanged_map_poll_is_answered_304_and_a_new_report_changes_it(client, network):
+    _login(client, network, "viewer")
+    first = client.get(reverse("board:map_data"), headers={"Accept-Encoding": "gzip"})
+    assert first.status_code == 200 and first["Content-Encoding"] == "gzip" and first["ETag"]
+    again = client.get(reverse("board:map_data"), headers={"If-None-Match": first["ETag"], "Accept-Encoding": "gzip"})
+    assert (again.status_code, again.content) == (304, b"")
+    report_submit(actor=NATIONAL, facility=network["A"], data=report(utcnow(), bed_rows=(("AdultICU", 50, 1),)),
+                  source="api")
+    changed = client.get(reverse("board:map_data"), headers={"If-None-Match": first["ETag"]})
+    assert changed.status_code == 200
+    assert {f["code"]: f["icu_available"] for f in changed.json()["facilities"]}["ALA-A"] == 49
 
 
 def test_regions_geojson_is_cached_with_an_etag(client, network):
@@ -251,7 +268,7 @@ def _figures(minutes_ago: int, available: int, now) -> ReportFigures:
                          ventilators_total=None, ventilators_in_use=None, ct_operational=None, xray_operational=None,
                          lab_tests_capacity_per_day=None, lab_tests_performed_per_day=None,
                          mci_immediate_per_hour=None, mci_delayed_per_hour=None, mci_minimal_per_hour=None, note="",
-                         beds={"AdultICU": BedFigures(10, 10 - available, available)})
+                         beds={"AdultICU": BedFigures(staffed=10, occupied=10 - available, available=available)})
 
 
 def test_history_chart_draws_steps_to_now():
@@ -271,9 +288,9 @@ def test_history_chart_draws_steps_to_now():
 def test_sort_puts_missing_figures_last_in_both_directions():
     def row(code, minutes):
         return StatusRow(facility_id=1, code=code, name=code, names={}, kind="x", kind_label="x", region_id=1,
-                         region_iso="KZ-75", region_name="r", lat=0, lon=0, capabilities=(), synthetic=False,
-                         is_inpatient=True, reporting_interval_min=60, report=None, minutes_ago=minutes,
-                         overdue=False)
+                         region="KZ-75", region_name="r", lat=0, lon=0, capabilities=[], synthetic=False,
+                         is_inpatient=True, reporting_interval_min=60, reported_at=None, current=None,
+                         minutes_ago=minutes, overdue=False)
 
     rows = [row("never", None), row("old", 90), row("new", 5)]
     assert [r.code for r in sort_rows(rows, "updated", None)] == ["new", "old", "never"]

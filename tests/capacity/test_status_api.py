@@ -49,7 +49,7 @@ def test_submit_with_the_facility_token(client, hospitals):
     assert body["beds"] == {"AdultICU": {"staffed": 10, "occupied": 7, "available": 3, "surge_24h": None},
                             "MedicalSurgical": {"staffed": 80, "occupied": 60, "available": 15, "surge_24h": 10}}
     assert (body["ed_status"], body["ed_status_reason"], body["ventilators_in_use"]) == ("diversion", "CT down", 5)
-    assert CapacityReport.objects.get().pk == body["id"]
+    assert CapacityReport.objects.get().pk == body["report_id"]
 
 
 def test_older_report_is_accepted_but_not_current(client, hospitals):

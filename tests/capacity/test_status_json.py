@@ -1,4 +1,5 @@
-"""GET /api/status and /status/regions serialise by hand: held byte for byte to what the schemas produce."""
+"""GET /api/status serves the status model's own JSON from the cache: held byte for byte to the uncached model,
+with freshness exact at the request's clock; /status/regions held to what TotalsOut produces."""
 
 from __future__ import annotations
 
@@ -15,18 +16,9 @@ from tests.capacity.capacity_helpers import NATIONAL, NOW, make_facility, make_u
 
 from jedel.capacity.models import CapacityReport
 from jedel.facilities.models import Facility
-from jedel.capacity.schemas import (
-    StatusOut,
-    TotalsOut,
-    status_dict,
-    status_json,
-    status_out,
-    status_parts,
-    totals_json,
-    totals_out,
-    totals_parts,
-)
+from jedel.capacity.schemas import TotalsOut, totals_json, totals_out, totals_parts
 from jedel.capacity.selectors.status import StatusQuery, status_rows, status_values_matching
+from jedel.capacity.selectors.status_model import dumps_json, with_freshness
 from jedel.capacity.selectors.totals import national_totals, region_totals, region_totals_base
 from jedel.capacity.services.reports import report_submit
 
@@ -77,35 +69,28 @@ def _submit(facility, at, **kw):
 
 
 def _rendered(items) -> bytes:
-    """Exactly what ninja sends for a list[StatusOut] response."""
+    """Exactly what ninja sends for a response of plain dicts."""
     return JSONRenderer().render(None, items, response_status=200).encode()
 
 
-def _legacy(now, **filters) -> bytes:
-    """The previous path: StatusRow objects from the ORM, each through status_out (pydantic)."""
-    return _rendered([status_out(r).model_dump() for r in status_rows(now=now, **filters)])
+def _model_path(now, **filters) -> bytes:
+    """The uncached path: the status model built from the database at `now`, dumped by pydantic."""
+    return dumps_json([r.model_dump(mode="json") for r in status_rows(now=now, **filters)])
 
 
 @pytest.mark.parametrize("now", [NOW, NOW + timedelta(minutes=50, seconds=53), NOW + timedelta(days=3)])
-def test_fast_json_is_what_statusout_validation_of_the_same_rows_gives(network, now):
-    values = status_values_matching(StatusQuery(), detail=False)
-    assert [v.code for v in values] == ["D", "E", "A", "B", "C"]
-    dicts = [status_dict(v, now=now) for v in values]
-    validated = [StatusOut.model_validate(d).model_dump() for d in dicts]
-    # Item for item: validation changes nothing, adds nothing, drops nothing, and keeps StatusOut's order.
-    for d, v in zip(dicts, validated, strict=True):
-        assert list(d) == list(StatusOut.model_fields)
-        assert v == d
-    fast = status_json(status_parts(values), now=now)
-    assert fast == _rendered(validated) == _legacy(now)
-    assert [item["code"] for item in json.loads(fast)] == ["D", "E", "A", "B", "C"]
+def test_cached_dumps_with_freshness_are_the_model_at_that_time(network, now):
+    rows = status_values_matching(StatusQuery(), detail=False)
+    assert [r.code for r in rows] == ["D", "E", "A", "B", "C"]
+    cached = [r.model_dump(mode="json") for r in rows]
+    assert [with_freshness(d, now) for d in cached] == [r.at(now).model_dump(mode="json") for r in rows]
+    assert dumps_json([with_freshness(d, now) for d in cached]) == _model_path(now)
 
 
 def test_item_content_survives_the_round_trip(network):
-    items = {i["code"]: i for i in json.loads(status_json(status_parts(status_values_matching(StatusQuery())),
-                                                          now=NOW))}
+    items = {i["code"]: i for i in json.loads(_model_path(NOW))}
     a = items["A"]
-    assert a["reported_at"] == "2026-03-10T05:49:52.876Z"  # DjangoJSONEncoder: milliseconds, Z
+    assert a["reported_at"] == "2026-03-10T05:49:52.876544Z"  # pydantic: microseconds, Z
     assert (a["minutes_ago"], a["overdue"], a["lat"], a["capabilities"]) == (10, False, 43.2567891234, ["burns", "ct"])
     assert list(a["current"]["beds"]) == ["AdultICU", "MedicalSurgical", "Burn"]  # board order
     assert a["current"]["ed_status_reason"] == 'CT "down" — ремонт\n\\'
@@ -113,13 +98,19 @@ def test_item_content_survives_the_round_trip(network):
     assert items["B"]["current"]["beds"]["Pediatrics"] == {"staffed": None, "occupied": None, "available": 3,
                                                            "surge_24h": None}
     assert (items["C"]["current"], items["C"]["minutes_ago"], items["C"]["overdue"]) == (None, None, True)
+    # Derived figures are the model's computed fields: A has 6 of 10 ICU and 30 of 40 ward beds occupied, and
+    # 4 of 4 burn beds; 8 ventilators, 3 in use.
+    assert (a["icu_available"], a["available_total"], a["occupancy_pct"], a["ventilators_free"]) == (
+        4, 14, round(100 * 40 / 54, 1), 5)
+    assert (a["marker_status"], items["C"]["marker_status"], items["D"]["marker_status"]) == (
+        "diversion", "overdue", "open")
     assert (items["D"]["overdue"], items["D"]["current"]["beds"]) == (False, {})
     assert items["E"]["current"]["ed_status"] == "closed"  # the backfilled report did not replace it
     assert CapacityReport.objects.filter(facility__code="E").count() == 2
 
 
 @pytest.mark.parametrize("query", FILTERS, ids=lambda q: "&".join(f"{k}={v}" for k, v in q.items()) or "all")
-def test_endpoint_answers_as_the_statusout_path_for_every_filter(client, network, monkeypatch, query):
+def test_endpoint_answers_as_the_model_path_for_every_filter(client, network, monkeypatch, query):
     monkeypatch.setattr("jedel.common.clock.utcnow", lambda: NOW + timedelta(minutes=1))
     client.force_login(make_user("v", "viewer"))
     response = client.get("/api/status", query)
@@ -129,7 +120,7 @@ def test_endpoint_answers_as_the_statusout_path_for_every_filter(client, network
                "bed_type": query.get("bed_type"), "overdue_only": query.get("overdue") == "true",
                "min_available": query.get("min_available")}
     with translation.override("en"):  # the request's language
-        assert response.content == _legacy(NOW + timedelta(minutes=1), **filters)
+        assert response.content == _model_path(NOW + timedelta(minutes=1), **filters)
     assert client.get("/api/status", query).content == response.content  # again, from the cache
 
 
@@ -161,12 +152,12 @@ def test_fast_totals_json_is_what_totalsout_gives(client, network, monkeypatch, 
     assert (almaty["facilities"], almaty["expected"]) == (3, 3)
 
 
-def test_openapi_still_documents_a_list_of_statusout(client):
+def test_openapi_documents_a_list_of_the_status_model(client):
     from jedel.config.api import api
 
     schema = api.get_openapi_schema()
     ok = schema["paths"]["/api/status"]["get"]["responses"][200]["content"]["application/json"]["schema"]
-    assert ok == {"items": {"$ref": "#/components/schemas/StatusOut"}, "title": "Response",
+    assert ok == {"items": {"$ref": "#/components/schemas/StatusRow"}, "title": "Response",
                   "type": "array"}
     ok = schema["paths"]["/api/status/regions"]["get"]["responses"][200]["content"]["application/json"]["schema"]
     assert ok == {"$ref": "#/components/schemas/TotalsOut"}

@@ -120,12 +120,12 @@ def test_filters(kz):
 def test_row_content(kz):
     _a, *_ = _network(kz)
     row = next(r for r in current_status_list(viewer=NATIONAL, now=NOW) if r.code == "A")
-    assert (row.ed_status, row.report.ed_status_reason, row.minutes_ago, row.overdue) == ("diversion", "CT down", 10, False)
+    assert (row.ed_status, row.current.ed_status_reason, row.minutes_ago, row.overdue) == ("diversion", "CT down", 10, False)
     assert (row.beds["MedicalSurgical"].available, row.beds["MedicalSurgical"].surge_24h) == (10, 7)
-    assert (row.region_iso, row.capabilities, row.synthetic, row.marker_status) == ("KZ-75", ("burns",), False, "diversion")
+    assert (row.region, row.capabilities, row.synthetic, row.marker_status) == ("KZ-75", ["burns"], False, "diversion")
     assert row.names == {"en": "Hospital A", "kk": "Аурухана A", "ru": "Больница A"}
     never = next(r for r in current_status_list(viewer=NATIONAL, now=NOW) if r.code == "C")
-    assert (never.report, never.minutes_ago, never.overdue, never.marker_status, never.beds) == (
+    assert (never.current, never.minutes_ago, never.overdue, never.marker_status, never.beds) == (
         None, None, True, "overdue", {})
 
 

@@ -8,9 +8,7 @@ from django.http import HttpRequest
 from ninja import Router
 
 from jedel.accounts import selectors
-from jedel.accounts.policy import Action, Target
 from jedel.accounts.schemas import AuditOut, MeOut
-from jedel.accounts.services import require
 
 router = Router(tags=["accounts"])
 
@@ -25,7 +23,6 @@ def get_me(request: HttpRequest) -> Any:
 @router.get("/audit", response=list[AuditOut])
 def list_audit(request: HttpRequest, limit: int = 200) -> Any:
     p = request.auth  # type: ignore[attr-defined]
-    require(p, Action.VIEW_AUDIT, Target(region_id=p.region_id))
     return [AuditOut(at=e.at, actor_label=e.actor_label, action=e.action, object_type=e.object_type,
                      object_id=e.object_id, region_iso=e.region.iso_code if e.region else None,
                      outcome=e.outcome, changes=e.changes)

@@ -1,28 +1,88 @@
-"""The one permission policy: every read and write in Jedel asks `allowed()` (or `require()`).
+"""The one permission policy: every read and write in Jedel is decided by `allowed()`.
 
-Deny by default. A decision depends only on the principal's role and scope and on the target's
-region/facility, so the whole matrix is testable without views (tests/accounts/test_policy.py).
+The policy is *open*: it knows no app. Each app declares its own actions in its `permissions.py` with
+`declare()` (who may take the action at all, and how scope narrows where) and registers how its objects
+resolve to a `Target` with `register_target()`. The decision itself stays one function of the principal's
+role and scope and of the target's region/facility, so the whole matrix is testable without views.
+
+Where the check happens (one layer, nowhere else): **services for writes, selectors for reads**, through
+`jedel.accounts.services.require()`, which also records refusals in the audit trail. API handlers and views
+never check; they pass the caller's Principal down as `actor=` / `viewer=`. A view may call `allowed()` only
+to show or hide a control (a button it would otherwise offer in vain), never to protect data.
+
+Deny by default: an undeclared action cannot be constructed, an anonymous principal is refused by
+`require()`, and a role not listed on an action may not take it anywhere.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 from jedel.accounts.models import Role, ScopeLevel
 
+ALL_ROLES = frozenset(Role)
+COORDINATORS = frozenset({Role.NATIONAL_COORDINATOR, Role.REGIONAL_COORDINATOR})
 
-class Action(str, Enum):
-    VIEW_BOARD = "view_board"            # national situational picture: everyone signed in
-    VIEW_FACILITY = "view_facility"
-    EDIT_FACILITY = "edit_facility"
-    CREATE_FACILITY = "create_facility"
-    IMPORT_FACILITIES = "import_facilities"
-    REPORT_CAPACITY = "report_capacity"
-    EXPORT = "export"
-    VIEW_AUDIT = "view_audit"
-    MANAGE_USERS = "manage_users"
-    MANAGE_TOKENS = "manage_tokens"
+
+class TokenUse(str, Enum):
+    """What a facility API token (a hospital information system, not a person) may do with an action."""
+
+    NONE = "none"                  # never
+    ANY = "any"                    # everywhere (reads of the national picture)
+    OWN_FACILITY = "own_facility"  # only on the token's own facility
+
+
+@dataclass(frozen=True)
+class Action:
+    """Something a principal may be allowed to do. Create with `declare()`, never directly.
+
+    `nationwide`: once a role may take it, it may take it anywhere (the capacity picture: a hospital must
+    see where patients can go). `national_when_untargeted`: used without a region (on the whole country),
+    it needs national scope. Otherwise the target must lie within the principal's scope.
+    """
+
+    name: str
+    roles: frozenset[Role]
+    nationwide: bool = False
+    national_when_untargeted: bool = False
+    token: TokenUse = TokenUse.NONE
+    description: str = ""
+
+    # Audit records, events and older callers use the stable name.
+    @property
+    def value(self) -> str:
+        return self.name
+
+    def __str__(self) -> str:
+        return self.name
+
+
+_ACTIONS: dict[str, Action] = {}
+
+
+def declare(name: str, *, roles: Iterable[Role], nationwide: bool = False, national_when_untargeted: bool = False,
+            token: TokenUse = TokenUse.NONE, description: str = "") -> Action:
+    """Declare an app's action once (at import of its permissions module); the name is stored in the audit."""
+    action = Action(name=name, roles=frozenset(roles), nationwide=nationwide,
+                    national_when_untargeted=national_when_untargeted, token=token, description=description)
+    known = _ACTIONS.get(name)
+    if known is not None and known != action:
+        raise ValueError(f"action {name!r} is declared twice with different rules")
+    _ACTIONS[name] = action
+    return action
+
+
+def action_named(name: str) -> Action | None:
+    """The declared action with this name (None if no app declared it)."""
+    return _ACTIONS.get(name)
+
+
+def declared_actions() -> list[Action]:
+    """Every declared action, by name (the apps' permissions modules are imported at start-up)."""
+    return sorted(_ACTIONS.values(), key=lambda a: a.name)
 
 
 @dataclass(frozen=True)
@@ -40,7 +100,7 @@ class Principal:
 
 @dataclass(frozen=True)
 class Target:
-    """What is touched. None for region/facility means 'national' (e.g. the whole board)."""
+    """Where an action lands. None for region/facility means 'national' (e.g. the whole board)."""
 
     region_id: int | None = None
     facility_id: int | None = None
@@ -48,19 +108,29 @@ class Target:
 
 NATIONAL = Target()
 
-_READ = {Action.VIEW_BOARD, Action.VIEW_FACILITY, Action.EXPORT}
+_RESOLVERS: dict[type, Callable[[Any], Target]] = {}
 
-# Which actions each role may take at all; scope then narrows where.
-_ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
-    Role.NATIONAL_COORDINATOR: frozenset(Action),
-    Role.REGIONAL_COORDINATOR: frozenset(Action),
-    Role.FACILITY_MANAGER: frozenset(_READ | {Action.EDIT_FACILITY, Action.REPORT_CAPACITY, Action.MANAGE_TOKENS}),
-    Role.CLINICIAN: frozenset(_READ),
-    Role.SECURITY_OFFICER: frozenset(_READ),
-    Role.VIEWER: frozenset(_READ),
-}
-# Reads of the capacity picture are national for everyone: a hospital must see where to send patients.
-_NATIONAL_READS = frozenset(_READ)
+
+def register_target(cls: type) -> Callable[[Callable[[Any], Target]], Callable[[Any], Target]]:
+    """Decorator: how objects of `cls` (a facility, later an incident or a warehouse) resolve to a Target."""
+
+    def wrap(resolver: Callable[[Any], Target]) -> Callable[[Any], Target]:
+        _RESOLVERS[cls] = resolver
+        return resolver
+
+    return wrap
+
+
+def target_of(obj: Any) -> Target:
+    """The Target of a domain object through its app's resolver (a Target is returned as it is)."""
+    if obj is None:
+        return NATIONAL
+    if isinstance(obj, Target):
+        return obj
+    for cls in type(obj).__mro__:
+        if cls in _RESOLVERS:
+            return _RESOLVERS[cls](obj)
+    raise TypeError(f"no permission target is registered for {type(obj).__name__}")
 
 
 def _in_scope(p: Principal, t: Target) -> bool:
@@ -71,26 +141,20 @@ def _in_scope(p: Principal, t: Target) -> bool:
     return t.facility_id is not None and t.facility_id == p.facility_id
 
 
-def allowed(p: Principal, action: Action, target: Target = NATIONAL) -> bool:
-    """True when `p` may take `action` on `target`."""
+def allowed(p: Principal, action: Action, target: Any = NATIONAL) -> bool:
+    """True when `p` may take `action` on `target` (a Target or any object with a registered resolver)."""
+    t = target_of(target)
     if p.is_token:
-        # A facility token pushes its own facility's capacity and reads; nothing else, nowhere else.
-        if action in _NATIONAL_READS:
+        if action.token is TokenUse.ANY:
             return True
-        return action == Action.REPORT_CAPACITY and p.facility_id is not None and t_is(target, p.facility_id)
-    if p.role is None or action not in _ROLE_ACTIONS.get(p.role, frozenset()):
+        return action.token is TokenUse.OWN_FACILITY and p.facility_id is not None and t.facility_id == p.facility_id
+    if p.role is None or p.role not in action.roles:
         return False
-    if action in _NATIONAL_READS:
+    if action.nationwide:
         return True
-    if action in {Action.CREATE_FACILITY, Action.IMPORT_FACILITIES, Action.MANAGE_USERS, Action.VIEW_AUDIT} \
-            and target.region_id is None:
-        # National-wide versions of these belong to national coordinators only.
+    if action.national_when_untargeted and t.region_id is None:
         return p.scope_level == ScopeLevel.NATIONAL
-    return _in_scope(p, target)
-
-
-def t_is(target: Target, facility_id: int) -> bool:
-    return target.facility_id == facility_id
+    return _in_scope(p, t)
 
 
 def principal_for_user(user: object) -> Principal | None:

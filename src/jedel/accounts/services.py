@@ -16,9 +16,10 @@ from django.db.models import F
 
 from jedel.accounts.errors import AccountError
 from jedel.accounts.models import ApiToken, AuditEvent, Role, ScopeLevel, User
-from jedel.accounts.policy import NATIONAL, Action, Principal, Target, allowed
+from jedel.accounts.policy import NATIONAL, Action, Principal, Target, allowed, target_of
 from jedel.common.clock import utcnow
 from jedel.common.errors import DomainError, PermissionDenied
+from jedel.accounts.permissions import MANAGE_USERS
 
 SYSTEM = Principal(label="system", role=Role.NATIONAL_COORDINATOR, scope_level=ScopeLevel.NATIONAL)
 
@@ -34,11 +35,16 @@ def audit_record(*, actor: Principal, action: str, object_type: str = "", object
     )
 
 
-def require(actor: Principal | None, action: Action, target: Target = NATIONAL, *,
+def require(actor: Principal | None, action: Action, target: Any = NATIONAL, *,
             object_type: str = "", object_id: Any = "") -> Principal:
-    """Raise PermissionDenied (and audit the attempt) unless the policy allows it."""
+    """Raise PermissionDenied (and audit the attempt) unless the policy allows it.
+
+    The one enforcement call: services (writes) and selectors (reads) make it, nothing else. `target` is a
+    Target or a domain object whose app registered a resolver (a Facility, an incident...).
+    """
     if actor is None:
         raise DomainError(AccountError.NOT_AUTHENTICATED, status=401)
+    target = target_of(target)
     if allowed(actor, action, target):
         return actor
     # Services call require() before opening their own transaction, so this record is committed
@@ -109,7 +115,7 @@ def user_create(*, actor: Principal, username: str, password: str, role: Role,
     """Create a user with a role and scope; the creator must be allowed to manage users there."""
     _scope_check(role, scope_level, region_id, facility_id)
     target_region = region_id if scope_level == ScopeLevel.REGION else facility_region_id
-    require(actor, Action.MANAGE_USERS, Target(region_id=target_region), object_type="user", object_id=username)
+    require(actor, MANAGE_USERS, Target(region_id=target_region), object_type="user", object_id=username)
     with transaction.atomic():
         if User.objects.filter(username=username).exists():
             raise DomainError(AccountError.USERNAME_TAKEN, field="username")

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 
 from jedel.accounts import selectors
 from jedel.accounts.forms import SignInForm
-from jedel.accounts.policy import Action, Target, principal_for_user
-from jedel.accounts.services import require, sign_in
+from jedel.accounts.policy import principal_for_user
+from jedel.accounts.services import sign_in
 from jedel.common.errors import DomainError
 
 
@@ -41,8 +41,7 @@ def logout_page(request: HttpRequest) -> HttpResponse:
 def audit_page(request: HttpRequest) -> HttpResponse:
     p = principal_for_user(request.user)
     try:
-        require(p, Action.VIEW_AUDIT, Target(region_id=p.region_id if p else None))
+        events = list(selectors.audit_list(viewer=p))
     except DomainError as exc:
         return render(request, "common/error.html", {"error": exc.detail}, status=exc.status)
-    assert p is not None
-    return render(request, "accounts/audit.html", {"events": selectors.audit_list(viewer=p)})
+    return render(request, "accounts/audit.html", {"events": events})

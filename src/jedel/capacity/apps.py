@@ -6,3 +6,7 @@ class CapacityConfig(AppConfig):
     name = "jedel.capacity"
     label = "capacity"
     verbose_name = _("Capacity reporting and the national board")
+
+    def ready(self) -> None:
+        # Declares the app's actions and target resolvers with the one policy.
+        from jedel.capacity import permissions  # noqa: F401

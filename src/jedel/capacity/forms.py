@@ -73,7 +73,7 @@ def report_initial(row: StatusRow | None) -> tuple[dict[str, Any], list[dict[str
     """Prefill from the current status: a new report usually changes a few figures of the last one."""
     initial: dict[str, Any] = {"reported_at": timezone.localtime().replace(second=0, microsecond=0),
                                "ed_status": EdStatus.OPEN, "oxygen_status": OxygenStatus.UNKNOWN}
-    last = row.report if row else None
+    last = row.current if row else None
     if last is not None:
         for name in ReportForm.base_fields:
             if name not in {"reported_at", "note"} and hasattr(last, name):

@@ -42,6 +42,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Compress dynamic responses (the board's partials and JSON shrink ~8x); Django pads gzip output
+    # against BREACH. Static files are pre-compressed by WhiteNoise.
+    "django.middleware.gzip.GZipMiddleware",
+    # An ETag on every GET so an unchanged poll is answered 304 Not Modified with no body.
+    "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -80,6 +85,21 @@ DATABASES = {
         conn_max_age=int(os.environ.get("JEDEL_DB_CONN_MAX_AGE", "60")),
     )
 }
+# PostgreSQL: one psycopg connection pool per process, so the connections a deployment opens are bounded by
+# workers x JEDEL_DB_POOL_MAX whatever the request concurrency. Without it every ASGI request thread kept its
+# own persistent connection (40 concurrent requests opened ~80). A request waits up to JEDEL_DB_POOL_TIMEOUT
+# seconds for a free connection, then fails (500) rather than queueing forever. Each connection is checked
+# when taken from the pool, so a restarted database costs no failed request. JEDEL_DB_POOL_MAX=0 turns the
+# pool off (persistent per-thread connections, JEDEL_DB_CONN_MAX_AGE; for comparison and debugging only).
+_POOL_MAX = int(os.environ.get("JEDEL_DB_POOL_MAX", "10"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and _POOL_MAX > 0:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # required by the pool: "closing" returns the connection to it
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": min(int(os.environ.get("JEDEL_DB_POOL_MIN", "2")), _POOL_MAX),
+        "max_size": _POOL_MAX,
+        "timeout": float(os.environ.get("JEDEL_DB_POOL_TIMEOUT", "10")),
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the board read while a hospital writes; busy timeout instead of "database is locked".
     DATABASES["default"]["OPTIONS"] = {
@@ -117,13 +137,20 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Channel layer: per-socket queues hold up to 1000 live events (a slow socket past that loses live messages
+# and recovers them from the outbox on its next event or ping). JEDEL_CHANNEL_PREFIX separates deployments
+# (or test runs) sharing one Redis.
+_CHANNEL_CONFIG = {"capacity": 1000, "prefix": os.environ.get("JEDEL_CHANNEL_PREFIX", "asgi")}
 if REDIS_URL:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
-                                  "CONFIG": {"hosts": [REDIS_URL]}}}
+                                  "CONFIG": {"hosts": [REDIS_URL], **_CHANNEL_CONFIG}}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer",
+                                  "CONFIG": {"capacity": _CHANNEL_CONFIG["capacity"]}}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Identity and per-event authorisation for the real-time socket (common cannot import accounts itself).
+JEDEL_REALTIME_ACCESS = "jedel.accounts.realtime"
 
 # Login lockout: after this many failures within the window, the account is locked for the window.
 JEDEL_LOGIN_MAX_FAILURES = int(os.environ.get("JEDEL_LOGIN_MAX_FAILURES", "5"))

@@ -6,3 +6,7 @@ class FacilitiesConfig(AppConfig):
     name = "jedel.facilities"
     label = "facilities"
     verbose_name = _("Facility registry")
+
+    def ready(self) -> None:
+        # Declares the app's actions and target resolvers with the one policy.
+        from jedel.facilities import permissions  # noqa: F401

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from jedel.accounts.policy import Action, Principal, Target
+from jedel.accounts.policy import Principal, Target
 from jedel.accounts.services import require
 from jedel.common.errors import DomainError, NotFound
 from jedel.facilities.errors import FacilityError
 from jedel.facilities.models import Capability, Facility, FacilityKind, ReferralLink
 from jedel.geo.models import Region
+from jedel.facilities.permissions import EXPORT, VIEW_FACILITY
 
 
 def facility_get(code: str, *, viewer: Principal | None = None) -> Facility:
@@ -27,8 +28,14 @@ def facility_get(code: str, *, viewer: Principal | None = None) -> Facility:
     if facility is None:
         raise NotFound(FacilityError.UNKNOWN_FACILITY, field="code")
     if viewer is not None:
-        require(viewer, Action.VIEW_FACILITY, Target(region_id=facility.region_id, facility_id=facility.pk))
+        require(viewer, VIEW_FACILITY, facility)
     return facility
+
+
+def facility_export_list(*, viewer: Principal | None, region_iso: str | None = None) -> list[Facility]:
+    """Active facilities (optionally one region) for a registry export; needs EXPORT."""
+    require(viewer, EXPORT)
+    return list(facility_list(viewer=viewer, region_iso=region_iso))
 
 
 def _region_id(region_iso: str) -> int:
@@ -46,7 +53,7 @@ def facility_list(*, viewer: Principal | None = None, region_iso: str | None = N
     """Facilities by region then code, filtered; unknown filter values are a 422, not an empty list."""
     region_id = _region_id(region_iso) if region_iso else None
     if viewer is not None:
-        require(viewer, Action.VIEW_FACILITY, Target(region_id=region_id))
+        require(viewer, VIEW_FACILITY, Target(region_id=region_id))
     qs = Facility.objects.select_related("region", "town").order_by("region__iso_code", "code")
     if region_id is not None:
         qs = qs.filter(region_id=region_id)
@@ -114,7 +121,7 @@ def referral_network(region_iso: str | None = None, *, viewer: Principal | None 
     """Links touching the region (either end), all when None, with every facility they join."""
     region_id = _region_id(region_iso) if region_iso else None
     if viewer is not None:
-        require(viewer, Action.VIEW_FACILITY, Target(region_id=region_id))
+        require(viewer, VIEW_FACILITY, Target(region_id=region_id))
     links = ReferralLink.objects.select_related("source__region", "target__region")
     if region_id is not None:
         links = links.filter(Q(source__region_id=region_id) | Q(target__region_id=region_id))

@@ -7,8 +7,6 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 
-from jedel.accounts.policy import Action
-from jedel.accounts.services import require
 from jedel.geo import selectors
 from jedel.geo.schemas import RegionOut, TownOut
 
@@ -17,18 +15,16 @@ router = Router(tags=["geography"])
 
 @router.get("/regions", response=list[RegionOut])
 def list_regions(request: HttpRequest) -> Any:
-    require(request.auth, Action.VIEW_BOARD)  # type: ignore[attr-defined]
-    return selectors.region_list()
+    return selectors.region_list(viewer=request.auth)  # type: ignore[attr-defined]
 
 
 @router.get("/regions/{iso_code}/boundary", response=dict[str, Any])
 def get_region_boundary(request: HttpRequest, iso_code: str) -> Any:
-    require(request.auth, Action.VIEW_BOARD)  # type: ignore[attr-defined]
-    return selectors.region_boundary(iso_code=iso_code)
+    return selectors.region_boundary(iso_code=iso_code, viewer=request.auth)  # type: ignore[attr-defined]
 
 
 @router.get("/towns", response=list[TownOut])
 def list_towns(request: HttpRequest, region: str | None = None) -> Any:
-    require(request.auth, Action.VIEW_BOARD)  # type: ignore[attr-defined]
+    towns = selectors.town_list(region_iso=region, viewer=request.auth)  # type: ignore[attr-defined]
     return [TownOut(geonameid=t.geonameid, name=t.name, lat=t.lat, lon=t.lon, population=t.population,
-                    region_iso=t.region.iso_code) for t in selectors.town_list(region_iso=region)]
+                    region_iso=t.region.iso_code) for t in towns]

@@ -29,8 +29,8 @@ def region_resolve(iso_code: str | None) -> Region | None:
 
 def reported_rows(*, now: datetime, region: Region | None = None) -> list[StatusRow]:
     """Active facilities that have a current report, by facility code (exports list them in this order)."""
-    rows = status_rows(now=now, region_id=region.pk if region is not None else None)
-    return sorted((r for r in rows if r.report is not None), key=lambda r: r.code)
+    rows = status_rows(now=now, region_id=region.pk if region is not None else None, detail=True)
+    return sorted((r for r in rows if r.current is not None), key=lambda r: r.code)
 
 
 def trauma_levels(rows: list[StatusRow]) -> dict[int, int | None]:

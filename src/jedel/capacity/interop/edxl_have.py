@@ -33,7 +33,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from jedel.accounts.policy import Action, Principal, Target
+from jedel.accounts.policy import Principal, Target
 from jedel.accounts.services import require
 from jedel.common.clock import utcnow
 from jedel.common.errors import NotFound
@@ -42,6 +42,7 @@ from jedel.facilities.errors import FacilityError
 from jedel.capacity.interop import region_resolve, reported_rows, trauma_levels
 from jedel.capacity.models import EdStatus, OxygenStatus
 from jedel.capacity.selectors.status import StatusRow
+from jedel.facilities.permissions import EXPORT
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +100,7 @@ def edxl_have_export(*, actor: Principal | None, region_iso: str | None = None,
                      now: datetime | None = None) -> bytes:
     """EDXL-HAVE 1.0 HospitalStatus (Hospital per facility) of every active facility with a current report, by code."""
     region = region_resolve(region_iso)
-    require(actor, Action.EXPORT, Target(region_id=region.pk if region else None))
+    require(actor, EXPORT, Target(region_id=region.pk if region else None))
     rows = reported_rows(now=now or utcnow(), region=region)
     if not rows:
         # The schema requires at least one Hospital: an empty document would not be EDXL-HAVE.
@@ -117,7 +118,7 @@ def edxl_have_document(rows: list[StatusRow], trauma: dict[int, int | None] | No
 
 
 def _hospital(root: etree._Element, row: StatusRow, trauma_level: int | None) -> None:
-    r = row.report
+    r = row.current
     assert r is not None
     h = _sub(root, "Hospital")
     org = _sub(h, "Organization")

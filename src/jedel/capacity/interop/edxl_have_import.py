@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from jedel.accounts.policy import Action, Principal, Target
+from jedel.accounts.policy import Principal, Target
 from jedel.accounts.services import audit_record, require
 from jedel.common.errors import DomainError, PermissionDenied, ValidationFailed
 from jedel.capacity.errors import CapacityError
@@ -47,6 +47,7 @@ from jedel.capacity.models import BedType, CapacityReport, ReportSource
 from jedel.facilities.models import Facility
 from jedel.capacity.report_input import BedInput, ReportInput
 from jedel.capacity.services.reports import report_submit
+from jedel.capacity.permissions import REPORT_CAPACITY
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def edxl_have_import(*, actor: Principal | None, data: bytes, now: datetime | No
         # Asked before the transaction opens, so the audit record of a denial is kept (see require()).
         f = facilities[h.code]  # type: ignore[index]
         try:
-            require(actor, Action.REPORT_CAPACITY, Target(region_id=f.region_id, facility_id=f.pk),
+            require(actor, REPORT_CAPACITY, Target(region_id=f.region_id, facility_id=f.pk),
                     object_type="facility", object_id=f.code)
         except PermissionDenied as exc:
             raise PermissionDenied(exc.code, field=h.loc) from None

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from fhir.resources.R4B.bundle import Bundle
 
-from jedel.accounts.policy import Action, Principal, Target
+from jedel.accounts.policy import Principal, Target
 from jedel.accounts.services import require
 from jedel.common.clock import utcnow
 from jedel.capacity.interop import region_resolve, reported_rows
@@ -38,6 +38,7 @@ from jedel.capacity.models import BedType
 from jedel.capacity.selectors.status import BED_TYPE_ORDER, StatusRow, status_rows
 from jedel.geo.models import Region
 from jedel.geo.selectors import region_list
+from jedel.facilities.permissions import EXPORT
 
 Scope = Literal["facility", "region"]
 
@@ -63,7 +64,7 @@ def saner_export(*, actor: Principal | None, region_iso: str | None = None, scop
                  now: datetime | None = None) -> dict[str, Any]:
     """A FHIR Bundle (collection) of MeasureReports, one per facility or per region, sorted by code."""
     region = region_resolve(region_iso)
-    require(actor, Action.EXPORT, Target(region_id=region.pk if region else None))
+    require(actor, EXPORT, Target(region_id=region.pk if region else None))
     now = (now or utcnow()).astimezone(UTC).replace(microsecond=0)
     if scope == "facility":
         reports = [facility_report(row, now=now) for row in reported_rows(now=now, region=region)]
@@ -79,7 +80,7 @@ def saner_export(*, actor: Principal | None, region_iso: str | None = None, scop
 
 def facility_report(row: StatusRow, *, now: datetime) -> dict[str, Any]:
     """One facility's current report as a MeasureReport (period = the moment the figures were true)."""
-    report = row.report
+    report = row.current
     assert report is not None
     subject = {"type": "Location", "identifier": {"system": FACILITY_ID_SYSTEM, "value": row.code},
                "display": row.names["en"], "extension": [_geo(row.lat, row.lon)]}
@@ -98,7 +99,7 @@ def region_report(region: Region, rows: list[StatusRow], *, now: datetime) -> di
 
 def _measure_report(*, subject: dict[str, Any], reporter: dict[str, Any], rows: list[StatusRow], now: datetime,
                     with_reporting: bool) -> dict[str, Any]:
-    reported = sorted(r.report.reported_at for r in rows if r.report is not None)
+    reported = sorted(r.current.reported_at for r in rows if r.current is not None)
     start, end = (reported[0], reported[-1]) if reported else (now, now)
     key = f"{MEASURE_URL}|{subject['identifier']['system']}|{subject['identifier']['value']}|{_instant(end)}"
     report_id = str(uuid.uuid5(uuid.NAMESPACE_URL, key))
@@ -139,7 +140,7 @@ def _bed_groups(rows: list[StatusRow]) -> list[dict[str, Any]]:
 
 
 def _ventilator_group(rows: list[StatusRow]) -> list[dict[str, Any]]:
-    reports = [r.report for r in rows if r.report is not None]
+    reports = [r.current for r in rows if r.current is not None]
     total = _sum(r.ventilators_total for r in reports)
     in_use = _sum(r.ventilators_in_use for r in reports)
     if total is None and in_use is None:

@@ -30,7 +30,7 @@ T = TypeVar("T")
 # write made with raw SQL. Everything written through the services changes the version at once.
 CACHE_SECONDS = 60
 # Part of every key: bump it when the cached shape changes, so old entries in a shared Redis are never read.
-FORMAT = 1
+FORMAT = 2
 
 
 def _version_sql() -> str:

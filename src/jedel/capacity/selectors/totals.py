@@ -6,8 +6,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import NamedTuple
 
-from jedel.capacity.selectors.status import BED_TYPE_ORDER, BedFigures, StatusRow, freshness
-from jedel.capacity.selectors.status_values import BedValues, FacilityValues, StatusQuery, status_values
+from jedel.accounts.policy import Principal
+from jedel.accounts.services import require
+from jedel.capacity.permissions import VIEW_BOARD
+from jedel.capacity.selectors import status_cache
+from jedel.capacity.selectors.status_model import BedFigures, StatusRow, freshness
+from jedel.capacity.selectors.status_values import BED_TYPE_ORDER, StatusQuery, status_values
 
 
 @dataclass
@@ -20,7 +24,7 @@ class BedTotals:
     _occ_occupied: int = 0
     _occ_staffed: int = 0
 
-    def add(self, b: BedFigures | BedValues) -> None:
+    def add(self, b: BedFigures) -> None:
         """Count one facility's figures of this bed type."""
         self.staffed += b.staffed or 0
         self.occupied += b.occupied or 0
@@ -62,27 +66,20 @@ class AreaTotals:
     beds: dict[str, BedTotals] = field(default_factory=dict)
 
     def add(self, row: StatusRow) -> None:
-        """Count one facility's current status."""
-        self.facilities += 1
-        self.expected += row.is_inpatient
+        """Count one facility's current status (fresh at some `now`)."""
+        self.add_clock_free(row)
         self.overdue += row.overdue
         self.reporting += row.is_inpatient and not row.overdue
+
+    def add_clock_free(self, row: StatusRow) -> None:
+        """Count one facility's current report, except `overdue`/`reporting` (they depend on the clock)."""
+        self.facilities += 1
+        self.expected += row.is_inpatient
         self.on_diversion += row.ed_status == "diversion"
         self.closed += row.ed_status == "closed"
         for bed_type, figures in row.beds.items():
             self.beds.setdefault(bed_type, BedTotals()).add(figures)
             self.all_beds.add(figures)
-
-    def add_values(self, v: FacilityValues) -> None:
-        """Count one facility's current report, except `overdue`/`reporting` (they depend on the clock)."""
-        self.facilities += 1
-        self.expected += v.is_inpatient
-        ed_status = v.report["ed_status"] if v.report is not None else None
-        self.on_diversion += ed_status == "diversion"
-        self.closed += ed_status == "closed"
-        for b in v.beds:
-            self.beds.setdefault(b.bed_type, BedTotals()).add(b)
-            self.all_beds.add(b)
 
     def merge(self, other: AreaTotals) -> None:
         """Add another area's totals (regions into the nation)."""
@@ -115,11 +112,17 @@ def region_totals_base() -> list[RegionBase]:
 
     by_iso = {r.iso_code: AreaTotals(iso=r.iso_code, name=r.name) for r in region_list().defer("boundary")}
     clocks: dict[str, list[tuple[datetime | None, int]]] = {}
-    for v in status_values(StatusQuery()):
-        by_iso.setdefault(v.region_iso, AreaTotals(iso=v.region_iso, name=v.region_name)).add_values(v)
-        if v.is_inpatient:
-            clocks.setdefault(v.region_iso, []).append((v.reported_at, v.reporting_interval_min))
+    for row in status_values(StatusQuery()):
+        by_iso.setdefault(row.region, AreaTotals(iso=row.region, name=row.region_name)).add_clock_free(row)
+        if row.is_inpatient:
+            clocks.setdefault(row.region, []).append((row.reported_at, row.reporting_interval_min))
     return [RegionBase(t, tuple(clocks.get(iso, ()))) for iso, t in by_iso.items()]
+
+
+def region_totals_cached(*, viewer: Principal | None) -> list[RegionBase]:
+    """`region_totals_base` for a person, from the status cache (complete it with `region_totals_at`)."""
+    require(viewer, VIEW_BOARD)
+    return status_cache.cached("totals", None, region_totals_base)
 
 
 def overdue_count(clocks: tuple[tuple[datetime | None, int], ...], now: datetime) -> int:

@@ -12,7 +12,7 @@ from functools import partial
 from django.db import IntegrityError, transaction
 
 from jedel.accounts.models import AuditEvent
-from jedel.accounts.policy import Action, Principal, Target
+from jedel.accounts.policy import Principal, Target
 from jedel.accounts.services import audit_record, require
 from jedel.common.clock import utcnow
 from jedel.common.errors import Conflict, ErrorCode, PermissionDenied, ValidationFailed
@@ -22,6 +22,7 @@ from jedel.capacity.models import BedCapacity, CapacityReport, FacilityStatus
 from jedel.facilities.models import Facility
 from jedel.capacity.report_input import ReportInput
 from jedel.capacity.services.report_rules import report_errors, with_derived_available
+from jedel.capacity.permissions import REPORT_CAPACITY
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ def _authorise(actor: Principal, facility: Facility, now: datetime) -> None:
                      region_id=facility.region_id, outcome=AuditEvent.Outcome.DENIED, now=now,
                      changes={"reason": CapacityError.TOKEN_WRONG_FACILITY.value})
         raise PermissionDenied(CapacityError.TOKEN_WRONG_FACILITY)
-    require(actor, Action.REPORT_CAPACITY, Target(region_id=facility.region_id, facility_id=facility.pk),
+    require(actor, REPORT_CAPACITY, Target(region_id=facility.region_id, facility_id=facility.pk),
             object_type="facility", object_id=facility.code)
 
 

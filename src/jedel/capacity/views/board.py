@@ -24,13 +24,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from jedel.accounts.models import Role
-from jedel.accounts.policy import Action, Principal, Target, principal_for_user
-from jedel.accounts.services import require
+from jedel.accounts.policy import Principal, principal_for_user
 from jedel.common.clock import utcnow
 from jedel.common.errors import DomainError
 from jedel.capacity.forms import BoardFilterForm
 from jedel.capacity.selectors import status as selectors
-from jedel.capacity.selectors.totals import national_totals, region_totals
+from jedel.capacity.selectors.totals import national_totals, region_totals_at, region_totals_cached
 from jedel.geo.selectors import region_list
 
 PAGE_SIZE = 100
@@ -40,28 +39,17 @@ COLUMNS = (("name", _("Facility")), ("region", _("Region")), ("kind", _("Kind"))
            ("ventilators", _("Ventilators free")), ("updated", _("Last update")))
 
 
-def _viewer(request: HttpRequest, target: Target | None = None) -> Principal:
-    p = principal_for_user(request.user)
-    require(p, Action.VIEW_BOARD, target or Target())
-    assert p is not None
-    return p
-
-
-def _denied(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return render(request, "common/error.html", {"error": exc.detail}, status=exc.status)
-
-
 def board_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Sign-in required, then VIEW_BOARD checked by the policy; the view receives the viewer's Principal."""
+    """Sign-in required; the view gets the viewer's Principal, and a refusal by a selector becomes the
+    refusal page. The permission itself is checked in the selectors the view calls, nowhere here."""
 
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
-            viewer = _viewer(request)
+            return view(request, principal_for_user(request.user), *args, **kwargs)
         except DomainError as exc:
-            return _denied(request, exc)
-        return view(request, viewer, *args, **kwargs)
+            return render(request, "common/error.html", {"error": exc.detail}, status=exc.status)
 
     return wrapper
 
@@ -86,7 +74,7 @@ def sort_rows(rows: list[selectors.StatusRow], sort: str, bed_type: str | None) 
 
 
 def _table_context(request: HttpRequest, viewer: Principal) -> dict[str, Any]:
-    form = BoardFilterForm(request.GET, regions=[(r.iso_code, r.name) for r in region_list().defer("boundary")])
+    form = BoardFilterForm(request.GET, regions=[(r.iso_code, r.name) for r in region_list(viewer=viewer).defer("boundary")])
     form.is_valid()  # invalid fields are shown on the form and ignored; the valid ones still filter
     f = form.cleaned_data
     bed_type, sort = f.get("bed_type") or None, f.get("sort") or "region"
@@ -108,8 +96,8 @@ def _table_context(request: HttpRequest, viewer: Principal) -> dict[str, Any]:
             "table_url": f"{reverse('board:table')}?{request.GET.urlencode()}"}
 
 
-def _totals_context() -> dict[str, Any]:
-    regions = region_totals(utcnow())
+def _totals_context(viewer: Principal) -> dict[str, Any]:
+    regions = region_totals_at(region_totals_cached(viewer=viewer), utcnow())
     national = national_totals(utcnow(), regions=regions)
     icu = sum(national.beds[bt].available for bt in selectors.ICU_BED_TYPES if bt in national.beds)
     return {"regions": regions, "national": national, "icu_available": icu}
@@ -118,13 +106,13 @@ def _totals_context() -> dict[str, Any]:
 def _overdue_context(viewer: Principal) -> dict[str, Any]:
     if viewer.role != Role.REGIONAL_COORDINATOR or viewer.region_id is None:
         return {"overdue_rows": None}
-    return {"overdue_rows": selectors.overdue_list(viewer.region_id, utcnow())}
+    return {"overdue_rows": selectors.overdue_list(viewer.region_id, utcnow(), viewer=viewer)}
 
 
 @board_view
 def board_page(request: HttpRequest, viewer: Principal) -> HttpResponse:
     """The whole board; its parts refresh themselves through the partials below."""
-    context = {**_table_context(request, viewer), **_totals_context(), **_overdue_context(viewer),
+    context = {**_table_context(request, viewer), **_totals_context(viewer), **_overdue_context(viewer),
                "board_config": _map_config()}
     return render(request, "capacity/board.html", context)
 
@@ -144,6 +132,7 @@ def _map_config() -> dict[str, Any]:
             "none": _("Not reporting (no beds)"), "synthetic": _("Synthetic demo data"), "details": _("Full status and history"),
             "updated": _("Updated"), "legendRegions": _("Bed occupancy"), "legendFacilities": _("Emergency dept."),
             "boundaries": _("Boundaries © OpenStreetMap contributors (ODbL)"), "mapUpdated": _("Map updated"),
+            "neverReported": _("never reported"),
         }.items()},
     }
 
@@ -162,20 +151,20 @@ def board_table_partial(request: HttpRequest, viewer: Principal) -> HttpResponse
 @board_view
 def board_totals_partial(request: HttpRequest, viewer: Principal) -> HttpResponse:
     """National figures strip and per-region totals (polled)."""
-    return render(request, "capacity/partials/board_totals.html", _totals_context())
+    return render(request, "capacity/partials/board_totals.html", _totals_context(viewer))
 
 
 @board_view
 def board_regions_partial(request: HttpRequest, viewer: Principal) -> HttpResponse:
     """Totals per region and per bed type nationally (polled)."""
-    return render(request, "capacity/partials/board_regions.html", _totals_context())
+    return render(request, "capacity/partials/board_regions.html", _totals_context(viewer))
 
 
 @board_view
 def region_facilities_partial(request: HttpRequest, viewer: Principal, iso: str) -> HttpResponse:
     """The facilities of one region, shown when its shape is clicked on the map."""
     rows = sort_rows(selectors.current_status_list(viewer=viewer, now=utcnow(), region_iso=iso), "name", None)
-    totals = next((t for t in region_totals(utcnow()) if t.iso == iso), None)
+    totals = next((t for t in _totals_context(viewer)["regions"] if t.iso == iso), None)
     return render(request, "capacity/partials/region_facilities.html", {"rows": rows, "totals": totals})
 
 

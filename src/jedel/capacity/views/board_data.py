@@ -8,15 +8,13 @@ import json
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils.timezone import localtime
 
-from jedel.accounts.policy import Action, principal_for_user
-from jedel.accounts.services import require
+from jedel.accounts.policy import principal_for_user
 from jedel.common.clock import utcnow
 from jedel.common.errors import DomainError
 from jedel.capacity.selectors import status as selectors
-from jedel.capacity.selectors.totals import region_totals
-from jedel.capacity.templatetags.board_tags import ago
+from jedel.capacity.selectors.status_model import MAP_FIELDS, dumps_json, with_freshness
+from jedel.capacity.selectors.totals import region_totals_at, region_totals_cached
 from jedel.geo.selectors import regions_geojson
 
 GEOJSON_CACHE_KEY = "board:regions-geojson"
@@ -30,12 +28,12 @@ def _denied(exc: DomainError) -> JsonResponse:
 def regions_geojson_data(request: HttpRequest) -> HttpResponse:
     """The 20 region boundaries as GeoJSON; cached, with an ETag, because they change only on a data reload."""
     try:
-        require(principal_for_user(request.user), Action.VIEW_BOARD)
+        geojson = regions_geojson(viewer=principal_for_user(request.user))
     except DomainError as exc:
         return _denied(exc)
     cached = cache.get(GEOJSON_CACHE_KEY)
     if cached is None:
-        body = json.dumps(regions_geojson(), separators=(",", ":"), ensure_ascii=False)
+        body = json.dumps(geojson, separators=(",", ":"), ensure_ascii=False)
         cached = (body, hashlib.sha256(body.encode()).hexdigest()[:32])
         cache.set(GEOJSON_CACHE_KEY, cached, 3600)
     body, etag = cached
@@ -51,21 +49,21 @@ def regions_geojson_data(request: HttpRequest) -> HttpResponse:
 def map_data(request: HttpRequest) -> HttpResponse:
     """Region occupancy and one marker per facility, in the viewer's language (re-read on every poll)."""
     viewer = principal_for_user(request.user)
+    now = utcnow()
     try:
-        rows = selectors.current_status_list(viewer=viewer, now=utcnow())
+        dumps = selectors.status_dumps(viewer=viewer, query=selectors.StatusQuery())
+        totals = region_totals_at(region_totals_cached(viewer=viewer), now)
     except DomainError as exc:
         return _denied(exc)
     regions = {t.iso: {"name": t.name, "occupancy_pct": t.occupancy_pct, "available": t.all_beds.available,
                        "staffed": t.all_beds.staffed, "facilities": t.facilities, "overdue": t.overdue,
-                       "on_diversion": t.on_diversion} for t in region_totals(utcnow())}
-    facilities = [{
-        "code": r.code, "name": r.name, "lat": round(r.lat, 4), "lon": round(r.lon, 4), "kind": r.kind_label,
-        "status": r.marker_status, "ed_status": r.ed_status, "inpatient": r.is_inpatient,
-        "available": r.available_total if r.beds else None, "icu": r.icu_available,
-        "occupancy_pct": r.occupancy_pct, "minutes_ago": r.minutes_ago, "updated": ago(r.minutes_ago), "synthetic": r.synthetic}
-        for r in rows]
-    now = utcnow()
-    response = JsonResponse({"generated_at": now.isoformat(), "generated_local": localtime(now).strftime("%H:%M:%S"),
-                             "regions": regions, "facilities": facilities})
-    response["Cache-Control"] = "no-store"
+                       "on_diversion": t.on_diversion} for t in totals}
+    # The status model's own dump, cut to the fields the map draws (MAP_FIELDS): the numbers cannot differ
+    # from the API's or the table's.
+    facilities = [{k: v for k, v in with_freshness(d, now).items() if k in MAP_FIELDS} for d in dumps]
+    response = HttpResponse(dumps_json({"regions": regions, "facilities": facilities}),
+                            content_type="application/json")
+    # Polled: no-cache (not no-store) so the browser revalidates with If-None-Match and gets a 304 when
+    # nothing changed (ConditionalGetMiddleware computes the ETag).
+    response["Cache-Control"] = "private, no-cache"
     return response

@@ -8,13 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from jedel.accounts.policy import Action, Target, allowed, principal_for_user
-from jedel.accounts.services import require
+from jedel.accounts.policy import allowed, principal_for_user
 from jedel.common.clock import utcnow
 from jedel.common.errors import DomainError, NotFound
 from jedel.facilities.models import Facility
 from jedel.capacity.selectors import status as selectors
 from jedel.capacity.views.chart import history_chart
+from jedel.capacity.permissions import REPORT_CAPACITY
 
 HISTORY_WINDOW = timedelta(hours=48)
 
@@ -32,17 +32,17 @@ def facility_page(request: HttpRequest, code: str) -> HttpResponse:
     """Status, beds by type, equipment, MCI capacity, the chart and the recent reports of one facility."""
     facility = facility_or_404(code)
     viewer = principal_for_user(request.user)
-    target = Target(region_id=facility.region_id, facility_id=facility.pk)
+    now = utcnow()
+    since = now - HISTORY_WINDOW
     try:
-        require(viewer, Action.VIEW_FACILITY, target)
+        row = selectors.facility_status(facility, now=now, viewer=viewer)
+        history = selectors.facility_history(facility, since=since, until=now, viewer=viewer)
     except DomainError as exc:
         return render(request, "common/error.html", {"error": exc.detail}, status=exc.status)
     assert viewer is not None
-    now = utcnow()
-    since = now - HISTORY_WINDOW
-    history = selectors.facility_history(facility, since=since, until=now)
     return render(request, "capacity/facility.html", {
-        "facility": facility, "row": selectors.facility_status(facility, now=now),
+        "facility": facility, "row": row,
         "chart": history_chart(history, since=since, until=now), "history": list(reversed(history)),
-        "can_report": facility.active and allowed(viewer, Action.REPORT_CAPACITY, target),
+        # Only whether to offer the report button: report_submit checks the permission itself.
+        "can_report": facility.active and allowed(viewer, REPORT_CAPACITY, facility),
     })

@@ -8,8 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from jedel.accounts.policy import Action, Target, principal_for_user
-from jedel.accounts.services import require
+from jedel.accounts.policy import principal_for_user
 from jedel.common.clock import utcnow
 from jedel.common.errors import DomainError, ValidationFailed
 from jedel.capacity.forms import BedFormSet, ReportForm, place_errors, report_initial, report_input
@@ -25,12 +24,11 @@ def report_page(request: HttpRequest, code: str) -> HttpResponse:
     facility = facility_or_404(code)
     viewer = principal_for_user(request.user)
     try:
-        require(viewer, Action.REPORT_CAPACITY, Target(region_id=facility.region_id, facility_id=facility.pk),
-                object_type="facility", object_id=facility.code)
+        current = selectors.facility_for_reporting(facility, now=utcnow(), viewer=viewer)
     except DomainError as exc:
         return render(request, "common/error.html", {"error": exc.detail}, status=exc.status)
     assert viewer is not None
-    initial, bed_initial = report_initial(selectors.facility_status(facility, now=utcnow()))
+    initial, bed_initial = report_initial(current)
     data = request.POST if request.method == "POST" else None
     form = ReportForm(data, initial=initial)
     formset = BedFormSet(data, initial=bed_initial if facility.is_inpatient else [], prefix="beds")

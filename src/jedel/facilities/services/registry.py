@@ -17,12 +17,13 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from jedel.accounts.policy import Action, Principal, Target
+from jedel.accounts.policy import Principal, Target
 from jedel.accounts.services import audit_record, require
 from jedel.common.clock import utcnow
 from jedel.common.errors import Conflict, DomainError, NotFound, ValidationFailed
 from jedel.facilities.errors import FacilityError
 from jedel.facilities.models import Facility, ReferralLink, Specialty
+from jedel.facilities.permissions import CREATE_FACILITY, EDIT_FACILITY, IMPORT_FACILITIES
 from jedel.facilities.services.registry_rules import (
     CAPABILITY_ORDER,
     NULLABLE_FIELDS,
@@ -90,7 +91,7 @@ def facility_create(*, actor: Principal, spec: FacilitySpec, now: datetime | Non
     """Register a new facility; the actor needs CREATE_FACILITY in the facility's region."""
     ref = reference_load()
     spec = canonical(spec)
-    require(actor, Action.CREATE_FACILITY, _region_target(ref, spec.region_iso),
+    require(actor, CREATE_FACILITY, _region_target(ref, spec.region_iso),
             object_type="facility", object_id=spec.code)
     _raise_problems(spec_problems(spec, ref))
     with transaction.atomic():
@@ -110,7 +111,7 @@ def facility_update(*, actor: Principal, code: str, version: int, changes: dict[
     """Change some fields of a facility read at `version`; a stale version is a 409 and writes nothing."""
     facility = _facility(code)
     ref = reference_load()
-    require(actor, Action.EDIT_FACILITY, Target(region_id=facility.region_id, facility_id=facility.pk),
+    require(actor, EDIT_FACILITY, Target(region_id=facility.region_id, facility_id=facility.pk),
             object_type="facility", object_id=code)
     unknown = sorted(set(changes) - (set(SPEC_FIELDS) - {"code"}))
     if unknown:
@@ -122,7 +123,7 @@ def facility_update(*, actor: Principal, code: str, version: int, changes: dict[
     new = canonical(replace(old, **changes))
     if new.region_iso != old.region_iso:
         # Moving a facility is a write in both regions.
-        require(actor, Action.EDIT_FACILITY, _region_target(ref, new.region_iso), object_type="facility",
+        require(actor, EDIT_FACILITY, _region_target(ref, new.region_iso), object_type="facility",
                 object_id=code)
     _raise_problems(spec_problems(new, ref))
     diff = spec_diff(old, new)
@@ -152,7 +153,7 @@ def facility_deactivate(*, actor: Principal, code: str, now: datetime | None = N
     Why CREATE_FACILITY: closing a hospital is a regional decision, not one its own manager makes.
     """
     facility = _facility(code)
-    require(actor, Action.CREATE_FACILITY, Target(region_id=facility.region_id, facility_id=facility.pk),
+    require(actor, CREATE_FACILITY, Target(region_id=facility.region_id, facility_id=facility.pk),
             object_type="facility", object_id=code)
     with transaction.atomic():
         if facility.active:
@@ -176,7 +177,7 @@ def _referral_ends(actor: Principal, source_code: str, target_code: str,
                    specialty: str) -> tuple[Facility, Facility]:
     """Both facilities of a link, once the actor may edit the source and the specialty is known."""
     source, target = _facility(source_code), _facility(target_code)
-    require(actor, Action.EDIT_FACILITY, Target(region_id=source.region_id, facility_id=source.pk),
+    require(actor, EDIT_FACILITY, Target(region_id=source.region_id, facility_id=source.pk),
             object_type="referral_link", object_id=f"{source_code}>{target_code}")
     _specialty(specialty)
     return source, target
@@ -237,7 +238,7 @@ def facilities_upsert(*, actor: Principal, specs: Sequence[FacilitySpec], source
     existing = {f.code: f for f in Facility.objects.select_related("region", "town")
                 .filter(code__in=[s.code for s in specs])}
     regions = {ref.regions[s.region_iso].pk for s in specs} | {f.region_id for f in existing.values()}
-    _require_regions(actor, Action.IMPORT_FACILITIES, regions, "facility_import")
+    _require_regions(actor, IMPORT_FACILITIES, regions, "facility_import")
     plan = [(spec, existing.get(spec.code)) for spec in specs]
     changes = [(spec, f, spec_diff(spec_from_facility(f) if f else None, spec)) for spec, f in plan]
     created = sum(1 for _s, f, _d in changes if f is None)
@@ -274,7 +275,7 @@ def referral_links_upsert(*, actor: Principal, links: Sequence[tuple[str, str, s
     by_code = {f.code: f for f in Facility.objects.filter(
         code__in={c for s, t, _sp in links for c in (s, t)})}
     regions = {by_code[s].region_id for s, _t, _sp in links}
-    _require_regions(actor, Action.IMPORT_FACILITIES, regions, "referral_import")
+    _require_regions(actor, IMPORT_FACILITIES, regions, "referral_import")
     have = set(ReferralLink.objects.filter(source__code__in={s for s, _t, _sp in links})
                .values_list("source__code", "target__code", "specialty"))
     new = [link for link in dict.fromkeys(links) if link not in have]

@@ -43,6 +43,16 @@
     });
   }
 
+  // "5 min ago" in the page's language from the browser's own plural rules (kk, ru, en).
+  var relative = window.Intl && Intl.RelativeTimeFormat ? new Intl.RelativeTimeFormat(cfg.lang, { style: "short" }) : null;
+  function ago(minutes) {
+    if (minutes === null || minutes === undefined) { return t.neverReported; }
+    if (!relative) { return minutes + " min"; }
+    if (minutes < 120) { return relative.format(-minutes, "minute"); }
+    if (minutes < 48 * 60) { return relative.format(-Math.floor(minutes / 60), "hour"); }
+    return relative.format(-Math.floor(minutes / 1440), "day");
+  }
+
   function regionName(props) { return props["name_" + cfg.lang] || props.name_en; }
 
   function regionStyle(feature) {
@@ -72,11 +82,13 @@
   }
 
   function popup(f) {
-    var rows = [[t.available, f.inpatient ? f.available : null], [t.icu, f.icu],
-                [t.occupancy, f.occupancy_pct === null ? null : f.occupancy_pct.toFixed(1) + " %"], [t.updated, f.updated]];
+    var rows = [[t.available, f.is_inpatient ? f.available_total : null], [t.icu, f.icu_available],
+                [t.occupancy, f.occupancy_pct === null ? null : f.occupancy_pct.toFixed(1) + " %"],
+                [t.updated, ago(f.minutes_ago)]];
     var html = '<div class="popup-title">' + esc(f.name) + "</div>" +
-      '<div class="muted small">' + esc(f.code) + " · " + esc(f.kind) + "</div>" +
-      '<div style="margin-top:.3rem"><span class="badge ' + esc(f.status) + '">' + esc(t[f.status] || f.status) + "</span>" +
+      '<div class="muted small">' + esc(f.code) + " · " + esc(f.kind_label) + "</div>" +
+      '<div style="margin-top:.3rem"><span class="badge ' + esc(f.marker_status) + '">' +
+      esc(t[f.marker_status] || f.marker_status) + "</span>" +
       (f.synthetic ? ' <span class="badge synthetic">' + esc(t.synthetic) + "</span>" : "") + "</div>" +
       '<table class="popup-table">';
     rows.forEach(function (row) {
@@ -90,8 +102,8 @@
     markers.clearLayers();
     data.facilities.forEach(function (f) {
       L.circleMarker([f.lat, f.lon], {
-        renderer: renderer, radius: f.inpatient ? 5.5 : 3.5, color: "#1d2433", weight: 0.8,
-        fillColor: STATUS[f.status] || STATUS.overdue, fillOpacity: 0.95
+        renderer: renderer, radius: f.is_inpatient ? 5.5 : 3.5, color: "#1d2433", weight: 0.8,
+        fillColor: STATUS[f.marker_status] || STATUS.overdue, fillOpacity: 0.95
       }).bindPopup(function () { return popup(f); }).addTo(markers);
     });
   }
@@ -104,7 +116,7 @@
         if (regionLayer) { regionLayer.setStyle(regionStyle); }
         drawMarkers();
         var stamp = document.getElementById("map-updated");
-        if (stamp) { stamp.textContent = t.mapUpdated + " " + d.generated_local; }
+        if (stamp) { stamp.textContent = t.mapUpdated + " " + new Date().toLocaleTimeString(cfg.lang); }
         el.setAttribute("data-loaded", String(d.facilities.length));
       })
       .catch(function () { /* keep the last picture; the next tick retries */ });

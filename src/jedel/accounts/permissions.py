@@ -1,0 +1,13 @@
+"""Actions of the accounts app: the audit trail, user and token administration."""
+
+from __future__ import annotations
+
+from jedel.accounts.models import Role
+from jedel.accounts.policy import COORDINATORS, declare
+
+VIEW_AUDIT = declare("view_audit", roles=COORDINATORS, national_when_untargeted=True,
+                     description="Read the audit trail of one's scope")
+MANAGE_USERS = declare("manage_users", roles=COORDINATORS, national_when_untargeted=True,
+                       description="Create users within one's scope")
+MANAGE_TOKENS = declare("manage_tokens", roles=COORDINATORS | {Role.FACILITY_MANAGER},
+                        description="Issue and revoke a facility's API tokens")
