@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 
@@ -55,8 +56,10 @@ def test_board_renders_for_every_role(client, network, role, settings):
     html = response.content.decode()
     assert response.status_code == 200
     assert "Almaty" in html and "Astana" in html and "Turkistan Region" in html
-    assert f'hx-trigger="every {settings.JEDEL_BOARD_POLL_SECONDS}s"' in html
+    # Polled only when the live socket is down or a pushed change is pending.
+    assert f'hx-trigger="every {settings.JEDEL_BOARD_POLL_SECONDS}s [!window.JedelBoard || JedelBoard.due(this)]"' in html
     assert 'id="board-config"' in html and "leaflet/leaflet.js" in html and "capacity/board.js" in html
+    assert "common/realtime.js" in html
     assert _codes(html) == ["ALA-A", "ALA-B", "AST-C"]  # default sort: region name, then name
     assert ("Overdue in your region" in html) == (role == "regional_coordinator")
 
@@ -145,6 +148,32 @@ def test_map_json(client, network):
                                      "occupancy_pct"}
     assert len(data["regions"]) == 20 and data["regions"]["KZ-75"]["available"] == 74
     assert data["regions"]["KZ-75"]["occupancy_pct"] == round(100 * 86 / 160, 1)
+
+
+def test_the_board_subscribes_from_the_stream_head_read_before_the_state(client, network):
+    from jedel.common.realtime.models import Event
+
+    _login(client, network, "viewer")
+    head = Event.objects.filter(stream="capacity").order_by("-seq").values_list("seq", flat=True).first()
+    config = json.loads(re.search(r'id="board-config" type="application/json">(.*?)</script>',
+                                  client.get(reverse("board:board")).content.decode()).group(1))
+    assert (config["stream"], config["after"]) == ("capacity", head) and head == 3  # A, B and C became current
+
+
+def test_a_report_that_becomes_current_is_pushed_with_its_marker_and_a_backfill_is_not(network):
+    from jedel.common.realtime.models import Event
+
+    before = Event.objects.filter(stream="capacity").count()
+    report_submit(actor=NATIONAL, facility=network["A"], data=report(utcnow(), bed_rows=(("AdultICU", 50, 1),)),
+                  source="api")
+    report_submit(actor=NATIONAL, facility=network["A"], data=report(utcnow() - timedelta(hours=3)), source="api")
+    events = list(Event.objects.filter(stream="capacity").order_by("seq"))[before:]
+    assert [(e.kind, e.read_action, e.region_id, e.facility_id) for e in events] == [
+        ("status.changed", "view_board", network["A"].region_id, network["A"].pk)]
+    marker = events[0].data["marker"]
+    assert (marker["code"], marker["icu_available"], marker["marker_status"], marker["minutes_ago"]) == (
+        "ALA-A", 49, "open", 0)
+    assert events[0].data["region"] == "KZ-75"
 
 
 def test_an_unchanged_map_poll_is_answered_304_and_a_new_report_changes_it(client, network):

@@ -201,7 +201,7 @@ def test_naive_time_is_taken_as_utc(hospital):
     assert stored.reported_at == NOW - timedelta(minutes=1)
 
 
-def test_board_is_notified_after_commit(hospital, monkeypatch, django_capture_on_commit_callbacks):
+def test_the_status_change_is_stored_and_sent_to_boards_after_commit(hospital, monkeypatch, django_capture_on_commit_callbacks):
     sent = []
 
     class Layer:
@@ -212,7 +212,12 @@ def test_board_is_notified_after_commit(hospital, monkeypatch, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         report_submit(actor=manager_of(hospital), facility=hospital, data=report(), source="web", now=NOW)
         assert sent == []
-    assert sent == [(capacity_service.BOARD_GROUP, {"type": "capacity.changed", "facility": "ALA-CH-1"})]
+    ((group, message),) = sent
+    event = message["event"]
+    assert (group, message["type"], event["stream"], event["kind"], event["seq"]) == (
+        "realtime.capacity", "realtime.event", "capacity", "status.changed", 1)
+    assert (event["data"]["marker"]["code"], event["read_action"], event["facility_id"]) == (
+        "ALA-CH-1", "view_board", hospital.pk)
 
 
 def test_a_failing_channel_layer_does_not_fail_the_report(hospital, monkeypatch, django_capture_on_commit_callbacks):

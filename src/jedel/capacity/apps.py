@@ -8,5 +8,5 @@ class CapacityConfig(AppConfig):
     verbose_name = _("Capacity reporting and the national board")
 
     def ready(self) -> None:
-        # Declares the app's actions and target resolvers with the one policy.
-        from jedel.capacity import permissions  # noqa: F401
+        # Declares the app's actions with the one policy, and its real-time stream.
+        from jedel.capacity import permissions, realtime  # noqa: F401

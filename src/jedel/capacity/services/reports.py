@@ -5,9 +5,8 @@ One entry point for every path (web form, API, EDXL-HAVE import, demo), so the r
 
 from __future__ import annotations
 
-import logging
+from dataclasses import fields
 from datetime import datetime
-from functools import partial
 
 from django.db import IntegrityError, transaction
 
@@ -23,10 +22,9 @@ from jedel.facilities.models import Facility
 from jedel.capacity.report_input import ReportInput
 from jedel.capacity.services.report_rules import report_errors, with_derived_available
 from jedel.capacity.permissions import REPORT_CAPACITY
+from jedel.capacity.realtime import status_changed_publish
+from jedel.capacity.selectors.status import facility_status
 
-log = logging.getLogger(__name__)
-
-BOARD_GROUP = "board"
 AUDIT_ACTION = "report_capacity"
 
 
@@ -45,16 +43,11 @@ def report_submit(*, actor: Principal, facility: Facility, data: ReportInput, so
         raise ValidationFailed(_error_code(errors[0]["code"]), errors)
     data = with_derived_available(data)
     with transaction.atomic():
+        # Every reported figure is a column of the same name: a new figure needs no change here.
+        figures = {f.name: getattr(data, f.name) for f in fields(data) if f.name != "beds"}
         report = CapacityReport.objects.create(
-            facility=facility, reported_at=data.reported_at, received_at=now, source=source,
-            reporter=actor.label[:200], ventilators_total=data.ventilators_total,
-            ventilators_in_use=data.ventilators_in_use, oxygen_status=data.oxygen_status,
-            ct_operational=data.ct_operational, xray_operational=data.xray_operational,
-            lab_tests_capacity_per_day=data.lab_tests_capacity_per_day,
-            lab_tests_performed_per_day=data.lab_tests_performed_per_day, ed_status=data.ed_status,
-            ed_status_reason=data.ed_status_reason.strip(), mci_immediate_per_hour=data.mci_immediate_per_hour,
-            mci_delayed_per_hour=data.mci_delayed_per_hour, mci_minimal_per_hour=data.mci_minimal_per_hour,
-            note=data.note)
+            facility=facility, received_at=now, source=source, reporter=actor.label[:200],
+            **{**figures, "ed_status_reason": data.ed_status_reason.strip()})
         BedCapacity.objects.bulk_create([
             BedCapacity(report=report, bed_type=b.bed_type, staffed=b.staffed, occupied=b.occupied,
                         available=b.available or 0, surge_24h=b.surge_24h) for b in data.beds])
@@ -63,7 +56,9 @@ def report_submit(*, actor: Principal, facility: Facility, data: ReportInput, so
                      region_id=facility.region_id, now=now,
                      changes={"facility": facility.code, "reported_at": data.reported_at.isoformat(),
                               "source": source, "beds": len(data.beds), "current": current})
-        transaction.on_commit(partial(_notify_board, facility.code))
+        if current:
+            # Read inside the transaction: the event carries exactly the status this report made current.
+            status_changed_publish(facility_status(facility, now=now))
     report.became_current = current  # type: ignore[attr-defined]
     return report
 
@@ -106,16 +101,3 @@ def _status_advance(facility: Facility, report: CapacityReport) -> bool:
     status.reported_at = report.reported_at
     status.save(update_fields=["report", "reported_at"])
     return True
-
-
-def _notify_board(facility_code: str) -> None:
-    """Tell open boards (if any listen on the channel layer) that a facility changed; never fails a report."""
-    try:
-        from asgiref.sync import async_to_sync
-        from channels.layers import get_channel_layer
-
-        layer = get_channel_layer()
-        if layer is not None:
-            async_to_sync(layer.group_send)(BOARD_GROUP, {"type": "capacity.changed", "facility": facility_code})
-    except Exception:
-        log.warning("board notification failed for %s", facility_code, exc_info=True)

@@ -1,11 +1,11 @@
 """The national capacity board: map, national and regional totals, a sortable table, the overdue list.
 
-Live updates are htmx polling (`hx-trigger="every N s"`, N = JEDEL_BOARD_POLL_SECONDS) of the totals and table
-partials, plus a small JSON endpoint the map layer re-reads on the same clock (views/board_data.py). Why
-polling rather than a websocket: it works through any proxy or hospital firewall, needs no sticky sessions or
-long-lived connections, and each poll is one cheap read of FacilityStatus (a join and one prefetch, constant
-in the length of the history). report_submit already announces every change on the channel-layer group
-"board", so a websocket push can replace the timer later without touching the services.
+Live updates are pushed: report_submit stores a `status.changed` event on the "capacity" stream
+(capacity/realtime.py) and the page's socket (common/static/common/realtime.js) receives it; the map redraws
+the facility at once, and the htmx partials and the map's figures (views/board_data.py) are re-read on the next
+tick of JEDEL_BOARD_POLL_SECONDS only if something changed. When the socket is down the same ticks poll
+unconditionally, so a board behind a proxy that blocks websockets still works; every poll is revalidated with
+an ETag and answered 304 when nothing changed.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.views.decorators.cache import cache_control
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -27,7 +28,9 @@ from jedel.accounts.models import Role
 from jedel.accounts.policy import Principal, principal_for_user
 from jedel.common.clock import utcnow
 from jedel.common.errors import DomainError
+from jedel.common.realtime.selectors import stream_head
 from jedel.capacity.forms import BoardFilterForm
+from jedel.capacity.realtime import STREAM
 from jedel.capacity.selectors import status as selectors
 from jedel.capacity.selectors.totals import national_totals, region_totals_at, region_totals_cached
 from jedel.geo.selectors import region_list
@@ -41,9 +44,12 @@ COLUMNS = (("name", _("Facility")), ("region", _("Region")), ("kind", _("Kind"))
 
 def board_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Sign-in required; the view gets the viewer's Principal, and a refusal by a selector becomes the
-    refusal page. The permission itself is checked in the selectors the view calls, nowhere here."""
+    refusal page. The permission itself is checked in the selectors the view calls, nowhere here.
+
+    Responses may be kept by the browser but are revalidated on every poll (ETag → 304 when unchanged)."""
 
     @login_required
+    @cache_control(private=True, no_cache=True)
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
@@ -112,8 +118,10 @@ def _overdue_context(viewer: Principal) -> dict[str, Any]:
 @board_view
 def board_page(request: HttpRequest, viewer: Principal) -> HttpResponse:
     """The whole board; its parts refresh themselves through the partials below."""
+    # The stream's head is read before the state, so replaying from it can repeat a change but never miss one.
+    after = stream_head(STREAM)
     context = {**_table_context(request, viewer), **_totals_context(viewer), **_overdue_context(viewer),
-               "board_config": _map_config()}
+               "board_config": {**_map_config(), "stream": STREAM, "after": after}}
     return render(request, "capacity/board.html", context)
 
 
@@ -132,7 +140,8 @@ def _map_config() -> dict[str, Any]:
             "none": _("Not reporting (no beds)"), "synthetic": _("Synthetic demo data"), "details": _("Full status and history"),
             "updated": _("Updated"), "legendRegions": _("Bed occupancy"), "legendFacilities": _("Emergency dept."),
             "boundaries": _("Boundaries © OpenStreetMap contributors (ODbL)"), "mapUpdated": _("Map updated"),
-            "neverReported": _("never reported"),
+            "neverReported": _("never reported"), "live": _("Live"), "offline": _("Reconnecting…"),
+            "connecting": _("Connecting…"),
         }.items()},
     }
 

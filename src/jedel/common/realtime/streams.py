@@ -34,8 +34,3 @@ def require_stream(name: str) -> None:
 def group_name(stream: str) -> str:
     """The Channels group that carries a stream's live events (ASCII, under 100 characters)."""
     return f"realtime.{stream}"
-
-
-# The capacity board's stream. Registered here until the capacity app registers it from its own
-# AppConfig.ready() (it must be registered in every process: web workers and publishers alike).
-CAPACITY = register_stream("capacity")

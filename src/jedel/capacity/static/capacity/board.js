@@ -1,6 +1,9 @@
 /* The capacity board's map: the shipped region boundaries (no tile server needed), coloured by bed occupancy,
-   and one canvas-rendered circle marker per facility coloured by emergency-department status. Data is re-read
-   from a small JSON endpoint on the same clock as the htmx partials. Vanilla JS + Leaflet, no build step. */
+   and one canvas-rendered circle marker per facility coloured by emergency-department status.
+   Live: a "status.changed" event on the "capacity" stream (common/realtime.js) redraws that facility's marker
+   at once; the map's figures and the htmx partials are re-read on the next tick only when something changed
+   (JedelBoard.due). While the socket is down every tick polls, revalidated with ETags (304 when unchanged).
+   Vanilla JS + Leaflet, no build step. */
 (function () {
   "use strict";
   var el = document.getElementById("board-map");
@@ -27,6 +30,20 @@
   map.setView([48.2, 67.5], 4.5);
 
   var data = { regions: {}, facilities: [] };
+
+  // Push state shared with the htmx partials' triggers: `every Ns [!window.JedelBoard || JedelBoard.due(this)]`.
+  var live = false;
+  var generation = 0;          // bumped by every event (and by a reset)
+  var seen = {};               // element id -> generation it last refreshed at
+  window.JedelBoard = {
+    due: function (elt) {
+      if (!live) { return true; }  // no socket: plain polling
+      var id = elt && elt.id ? elt.id : "?";
+      if ((seen[id] || 0) >= generation) { return false; }
+      seen[id] = generation;
+      return true;
+    }
+  };
   var regionLayer = null;
   var selectedIso = null;
   var markers = L.layerGroup().addTo(map);
@@ -116,10 +133,47 @@
         if (regionLayer) { regionLayer.setStyle(regionStyle); }
         drawMarkers();
         var stamp = document.getElementById("map-updated");
-        if (stamp) { stamp.textContent = t.mapUpdated + " " + new Date().toLocaleTimeString(cfg.lang); }
+        if (stamp) { stamp.textContent = t.mapUpdated + " " + new Date().toLocaleTimeString(cfg.lang, { hourCycle: "h23" }); }
         el.setAttribute("data-loaded", String(d.facilities.length));
       })
       .catch(function () { /* keep the last picture; the next tick retries */ });
+  }
+
+  var redrawTimer = null;
+  function applyMarker(marker) {
+    var found = false;
+    data.facilities = data.facilities.map(function (f) {
+      if (f.code !== marker.code) { return f; }
+      found = true;
+      return marker;
+    });
+    if (!found) { data.facilities.push(marker); }
+    el.setAttribute("data-pushed", marker.code + ":" + marker.marker_status);  // for people's tools and tests
+    // Many reports in a burst redraw once.
+    if (!redrawTimer) { redrawTimer = window.setTimeout(function () { redrawTimer = null; drawMarkers(); }, 250); }
+  }
+
+  function showState(state) {
+    var badge = document.getElementById("live-state");
+    if (badge) { badge.setAttribute("data-state", state); badge.textContent = t[state] || ""; }
+  }
+
+  function connect() {
+    if (!window.JedelRealtime || cfg.stream === undefined) { return; }
+    window.JedelRealtime.subscribe(cfg.stream, {
+      after: cfg.after,
+      onEvent: function (ev) {
+        generation += 1;
+        if (ev.kind === "status.changed" && ev.data && ev.data.marker) { applyMarker(ev.data.marker); }
+      },
+      onReset: function () { generation += 1; refresh(); },
+      onStatus: function (state) {
+        var wasLive = live;
+        live = state === "live";
+        if (live && !wasLive) { generation += 1; }  // catch up once with what the replay may have implied
+        showState(state === "unauthorised" ? "offline" : state);
+      }
+    });
   }
 
   function legend() {
@@ -159,6 +213,9 @@
       return refresh();
     })
     .then(function () {
-      window.setInterval(function () { if (!document.hidden) { refresh(); } }, cfg.pollSeconds * 1000);
+      connect();
+      window.setInterval(function () {
+        if (!document.hidden && window.JedelBoard.due({ id: "board-map" })) { refresh(); }
+      }, cfg.pollSeconds * 1000);
     });
 })();
