@@ -47,3 +47,17 @@ def test_last_real_page_still_works(kz):
     client.force_login(make_user("pager", "viewer"))
     response = client.get("/api/facilities?page=1")
     assert response.status_code == 200 and response.json()["count"] == 0
+
+
+def test_an_exhausted_connection_pool_is_a_retryable_503_not_a_crash(kz, monkeypatch):
+    from django.db import OperationalError
+
+    def no_connection(**kwargs):
+        raise OperationalError("couldn't get a connection after 10.00 sec")
+
+    monkeypatch.setattr("jedel.capacity.selectors.status.status_dumps", no_connection)
+    client = Client()
+    client.force_login(make_user("busy", "viewer"))
+    response = client.get("/api/status")
+    assert (response.status_code, response["Retry-After"]) == (503, "5")
+    assert response.json()["detail"][0]["code"] == "service_busy"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -37,6 +38,17 @@ def install(api: NinjaAPI) -> None:
     def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return api.create_response(request, {"detail": [{"code": "http_error", "msg": str(exc)}]},
                                    status=exc.status_code)
+
+    @api.exception_handler(OperationalError)
+    def _busy(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+        # No database connection became free in time (pool exhausted) or the database is unreachable: a
+        # retryable 503 with a code, so an information system tries again instead of reporting a crash.
+        log.warning("database unavailable: %s", exc)
+        response = api.create_response(
+            request, {"detail": [{"code": "service_busy",
+                                  "msg": _("The service is busy; try again in a few seconds.")}]}, status=503)
+        response["Retry-After"] = "5"
+        return response
 
     @api.exception_handler(Exception)
     def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
