@@ -46,14 +46,14 @@ def _populate(n_facilities: int, n_reports: int) -> None:
     from django.db import connection
 
     from jedel.capacity.models import CapacityReport
-from jedel.facilities.models import Facility
+    from jedel.facilities.models import Facility
     from jedel.geo.models import Town
 
     if Facility.objects.count() == n_facilities and CapacityReport.objects.count() >= n_reports:
         return
     towns = list(Town.objects.select_related("region")[:300])
     with connection.cursor() as cur:
-        cur.execute("truncate facilities_facilitystatus, facilities_bedcapacity, facilities_capacityreport, "
+        cur.execute("truncate capacity_facilitystatus, capacity_bedcapacity, capacity_capacityreport, "
                     "facilities_referrallink, facilities_facility cascade")
     Facility.objects.bulk_create([
         Facility(code=f"BENCH-{i:04d}", name_en=f"Bench hospital {i}", kind="city_hospital",
@@ -65,19 +65,19 @@ from jedel.facilities.models import Facility
     with connection.cursor() as cur:
         # Reports every 30 minutes going back in time; the newest (k = 0) is the current one.
         cur.execute("""
-            insert into facilities_capacityreport
+            insert into capacity_capacityreport
               (facility_id, reported_at, received_at, source, reporter, oxygen_status, ed_status,
                ed_status_reason, note, ventilators_total, ventilators_in_use)
             select f.id, now() - (k * interval '30 minutes'), now() - (k * interval '30 minutes'), 'demo',
                    'bench', 'adequate', 'open', '', '', 20, (k %% 20)
             from facilities_facility f cross join generate_series(0, %s - 1) as k""", [per])
         cur.execute("""
-            insert into facilities_facilitystatus (facility_id, report_id, reported_at)
-            select distinct on (facility_id) facility_id, id, reported_at from facilities_capacityreport
+            insert into capacity_facilitystatus (facility_id, report_id, reported_at)
+            select distinct on (facility_id) facility_id, id, reported_at from capacity_capacityreport
             order by facility_id, reported_at desc""")
         cur.execute("""
-            insert into facilities_bedcapacity (report_id, bed_type, staffed, occupied, available, surge_24h)
-            select s.report_id, t.bed_type, 40, 30, 10, 5 from facilities_facilitystatus s
+            insert into capacity_bedcapacity (report_id, bed_type, staffed, occupied, available, surge_24h)
+            select s.report_id, t.bed_type, 40, 30, 10, 5 from capacity_facilitystatus s
             cross join unnest(array['AdultICU','PediatricICU','NeonatalICU','MedicalSurgical','Pediatrics',
                                     'Burn','AdultPsychiatric','NegativeFlowIsolation','OperatingRooms'])
                   as t(bed_type)""")

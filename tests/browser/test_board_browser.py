@@ -3,11 +3,10 @@ open in another tab, picks the new figures up on its next poll without a reload.
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
+from tests.browser_helpers import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, browser_or_skip
 from tests.capacity.capacity_helpers import NATIONAL, make_facility, make_user, report
 
 from jedel.common.clock import utcnow
@@ -23,27 +22,9 @@ def _allow_orm_beside_playwright(monkeypatch):
     synchronous code, so Django's async-safety guard is relaxed for these tests only (and restored after)."""
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run"]
 PASSWORD = "correct-horse-battery-staple"
 
 
-def _browser_or_skip():
-    required = os.environ.get("JEDEL_REQUIRE_BROWSER") == "1"
-    reason = None
-    if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is missing (apt-get install chromium)"
-    else:
-        try:
-            from playwright.sync_api import sync_playwright  # noqa: F401
-        except ImportError as exc:
-            reason = f"playwright is not installed: {exc}"
-    if reason and required:
-        pytest.fail(f"JEDEL_REQUIRE_BROWSER=1 but {reason}")
-    if reason:
-        pytest.skip(reason)
 
 
 def _kpi(page, name: str) -> int:
@@ -53,7 +34,7 @@ def _kpi(page, name: str) -> int:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_manager_report_reaches_the_national_board(live_server, kz, settings):
-    _browser_or_skip()
+    browser_or_skip()
     from playwright.sync_api import expect, sync_playwright
 
     settings.JEDEL_BOARD_POLL_SECONDS = 2

@@ -8,18 +8,14 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
-from pathlib import Path
 
 import httpx
 
 import pytest
+from tests.browser_helpers import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, browser_or_skip
 from tests.common.conftest import _own_channel_prefix, rt_template, world  # noqa: F401 (fixtures)
 from tests.common.servers import run_script, servers
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run"]
 
 FACILITY = """
 import django; django.setup()
@@ -31,19 +27,13 @@ almaty = Region.objects.get(iso_code="KZ-75")
 Facility.objects.create(code="ALA-PUSH", kind="city_hospital", region=almaty, lat=43.25, lon=76.92,
                         name_en="Almaty Push Hospital")
 """
-def _browser_or_skip() -> None:
-    reason = None if CHROMIUM.exists() else f"{CHROMIUM} is missing (apt-get install chromium)"
-    if reason and os.environ.get("JEDEL_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"JEDEL_REQUIRE_BROWSER=1 but {reason}")
-    if reason:
-        pytest.skip(reason)
 
 
 @pytest.mark.browser
 def test_a_report_is_pushed_to_an_open_board_without_polling(request, tmp_path):
     if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         pytest.skip("browser tests run on the SQLite pass")
-    _browser_or_skip()
+    browser_or_skip()
     from playwright.sync_api import expect, sync_playwright
 
     make_env, token, session_key = request.getfixturevalue("world")

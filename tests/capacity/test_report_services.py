@@ -13,7 +13,6 @@ from jedel.accounts.policy import Principal
 from jedel.common.errors import Conflict, PermissionDenied, ValidationFailed
 from jedel.capacity.models import BedCapacity, CapacityReport, FacilityStatus
 from jedel.capacity.report_input import ReportInput
-from jedel.capacity.services import reports as capacity_service
 from jedel.capacity.services.reports import report_submit
 
 

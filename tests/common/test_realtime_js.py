@@ -6,34 +6,19 @@ import os
 from pathlib import Path
 
 import pytest
+from tests.browser_helpers import CHROMIUM, LAUNCH_ARGS, browser_or_skip
 from tests.common.servers import publish_in_child, servers
 
 SCRIPT = Path(__file__).resolve().parents[2] / "src/jedel/common/static/common/realtime.js"
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run"]
 
 
-def _browser_or_skip() -> None:
-    reason = None
-    if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is missing (apt-get install chromium)"
-    else:
-        try:
-            from playwright.sync_api import sync_playwright  # noqa: F401
-        except ImportError as exc:
-            reason = f"playwright is not installed: {exc}"
-    if reason and os.environ.get("JEDEL_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"JEDEL_REQUIRE_BROWSER=1 but {reason}")
-    if reason:
-        pytest.skip(reason)
 
 
 @pytest.mark.browser
 def test_browser_client_replays_and_reconnects_after_a_restart(request, tmp_path):
     if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         pytest.skip("the browser client does not depend on the database: run on the SQLite pass only")
-    _browser_or_skip()
+    browser_or_skip()
     from playwright.sync_api import sync_playwright
 
     env, _, session_key = request.getfixturevalue("world")  # only now: a skip costs no database

@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from asgiref.sync import async_to_sync
-from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.test import Client
 from tests.common.realtime_helpers import apublish, frames, frames_until, open_socket, publish_now, seqs

@@ -38,7 +38,6 @@ from jedel.accounts.services import require
 from jedel.common.clock import utcnow
 from jedel.common.errors import NotFound
 from jedel.capacity.errors import CapacityError
-from jedel.facilities.errors import FacilityError
 from jedel.capacity.interop import region_resolve, reported_rows, trauma_levels
 from jedel.capacity.models import EdStatus, OxygenStatus
 from jedel.capacity.selectors.status import StatusRow

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from jedel.accounts.policy import Principal, Target
+from jedel.accounts.policy import Action, Principal, Target
 from jedel.accounts.services import audit_record, require
 from jedel.common.clock import utcnow
 from jedel.common.errors import Conflict, DomainError, NotFound, ValidationFailed
