@@ -49,6 +49,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "view_facility": {NC: Y4, RC: Y4, FM: Y4, CL: Y4, SO: Y4, VW: Y4, TOKEN: Y4},
     "view_geography": {NC: Y4, RC: Y4, FM: Y4, CL: Y4, SO: Y4, VW: Y4, TOKEN: Y4},
     "export": {NC: Y4, RC: Y4, FM: Y4, CL: Y4, SO: Y4, VW: Y4, TOKEN: Y4},
+    # The engines compute, they store nothing: a hospital system or a crew's tablet must be able to triage.
+    "use_engines": {NC: Y4, RC: Y4, FM: Y4, CL: Y4, SO: Y4, VW: Y4, TOKEN: Y4},
     # Reporting: a facility's own manager (and its token), or the coordinators over it.
     "report_capacity": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: N4, VW: N4, TOKEN: OWN_ONLY},
     "edit_facility": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: N4, VW: N4, TOKEN: N4},

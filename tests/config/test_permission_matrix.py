@@ -128,6 +128,13 @@ ENDPOINTS = [
              _import_body),
     Endpoint("import_edxl_have", "post", lambda f: "/api/import/edxl-have", REPORT,
              200, _edxl_body),
+    # The engines compute on the caller's input and the national picture, as open as the board.
+    Endpoint("plan_distribution", "post", lambda f: f"/api/distribution/plan?live=true&region={f.region.iso_code}",
+             EVERYONE, 200, lambda f, world: (json.dumps({"casualties": [
+                 {"id": "c1", "lat": f.lat, "lon": f.lon, "category": "immediate"}]}), "application/json")),
+    Endpoint("assess_triage", "post", lambda f: "/api/triage/start", EVERYONE, 200,
+             lambda f, world: (json.dumps({"findings": {"can_walk": False, "breathing": True,
+                                                        "respiratory_rate_per_min": 34}}), "application/json")),
 ]
 
 

@@ -25,6 +25,13 @@ class CapacityError(ErrorCode):
     OLDER_THAN_CURRENT = "older_than_current"
     # Interop
     EDXL_INVALID = "edxl_invalid"
+    # Engines (POST /api/distribution/plan, POST /api/triage/{method})
+    INVALID_PROBLEM = "invalid_problem"
+    PROBLEM_TOO_LARGE = "problem_too_large"
+    HOSPITALS_WITH_LIVE = "hospitals_with_live"
+    REGION_WITHOUT_LIVE = "region_without_live"
+    UNKNOWN_TRIAGE_METHOD = "unknown_triage_method"
+    INVALID_TRIAGE_REQUEST = "invalid_triage_request"
 
 
 register_messages({
@@ -42,4 +49,11 @@ register_messages({
     CapacityError.BAD_OXYGEN_STATUS: _("Unknown oxygen status."),
     CapacityError.OLDER_THAN_CURRENT: _("Stored as history: a newer report is already current."),
     CapacityError.EDXL_INVALID: _("The EDXL-HAVE document is not valid."),
+    CapacityError.INVALID_PROBLEM: _("The distribution problem is not valid."),
+    CapacityError.PROBLEM_TOO_LARGE: _("The distribution problem is too large to solve on request."),
+    CapacityError.HOSPITALS_WITH_LIVE: _("With live=true the live capacity board supplies the hospitals: "
+                                         "leave the body's hospitals empty."),
+    CapacityError.REGION_WITHOUT_LIVE: _("The region filter applies only to live hospitals (live=true)."),
+    CapacityError.UNKNOWN_TRIAGE_METHOD: _("Unknown triage method."),
+    CapacityError.INVALID_TRIAGE_REQUEST: _("The triage request is not valid."),
 })
