@@ -116,3 +116,15 @@ def test_require_denial_is_audited(kz):
                 object_type="facility", object_id="X1")
     e = AuditEvent.objects.get()
     assert (e.outcome, e.action, e.object_id) == ("denied", "edit_facility", "X1")
+
+
+def test_token_use_is_recorded_to_the_minute_not_on_every_request(almaty_coordinator):
+    from jedel.accounts.models import ApiToken
+
+    token, raw = token_create(actor=SYSTEM, name="his", user=almaty_coordinator)
+    t0 = datetime(2026, 3, 10, 6, 0, tzinfo=UTC)
+    token_principal(raw, now=t0)
+    token_principal(raw, now=t0 + timedelta(seconds=59))
+    assert ApiToken.objects.get(pk=token.pk).last_used_at == t0
+    token_principal(raw, now=t0 + timedelta(seconds=60))
+    assert ApiToken.objects.get(pk=token.pk).last_used_at == t0 + timedelta(seconds=60)

@@ -1,4 +1,4 @@
-"""The current-status cache never serves stale data: every change that matters changes the answer at once."""
+"""The per-facility status cache: a poll re-reads only facilities whose stamp changed; freshness is exact per request."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 from tests.capacity.capacity_helpers import NATIONAL, NOW, make_facility, make_user, report
 
-from jedel.capacity.models import CapacityReport, FacilityStatus
+from jedel.capacity.models import FacilityStatus
 from jedel.capacity.selectors import status_cache
 from jedel.capacity.services.reports import report_submit
 
@@ -40,19 +40,17 @@ def clock(monkeypatch):
 
 @pytest.fixture
 def builds(monkeypatch):
-    """Counts cache misses (payload builds) per cache name."""
-    counts = {"status": 0, "totals": 0}
-    cached = status_cache.cached
+    """The facility codes whose status was rebuilt (cache misses), in order."""
+    rebuilt: list[str] = []
+    rebuild = status_cache.rebuild
 
-    def counting(name, params, build):
-        def counted():
-            counts[name] += 1
-            return build()
+    def counting(facility_ids):
+        dumps = rebuild(facility_ids)
+        rebuilt.extend(sorted(d["code"] for d in dumps.values()))
+        return dumps
 
-        return cached(name, params, counted)
-
-    monkeypatch.setattr(status_cache, "cached", counting)
-    return counts
+    monkeypatch.setattr(status_cache, "rebuild", counting)
+    return rebuilt
 
 
 @pytest.fixture
@@ -82,9 +80,9 @@ def _almaty(client):
 
 def test_a_second_poll_is_served_from_the_cache(client, hospitals, clock, builds):
     first = client.get("/api/status").content
-    assert (client.get("/api/status").content, builds["status"]) == (first, 1)
+    assert (client.get("/api/status").content, builds) == (first, ["A", "B"])
     _almaty(client), _almaty(client)
-    assert builds["totals"] == 1
+    assert builds == ["A", "B"]  # the totals are summed from the same per-facility entries
 
 
 def test_a_new_report_changes_the_answer_at_once(client, hospitals, clock, builds):
@@ -94,19 +92,17 @@ def test_a_new_report_changes_the_answer_at_once(client, hospitals, clock, build
     status = _status(client)
     assert (status["A"]["current"]["beds"]["AdultICU"]["available"], status["A"]["minutes_ago"]) == (1, 1)
     assert _almaty(client)["available"] == 1
-    assert builds == {"status": 2, "totals": 2}
+    assert builds == ["A", "B", "A"]  # only the facility that reported is re-read
 
 
 def test_a_backfilled_report_does_not_invalidate(client, hospitals, clock, builds):
     before = client.get("/api/status").content
     totals = client.get("/api/status/regions").content
-    version = status_cache.data_version()
     late = _submit(hospitals["A"], 45, bed_rows=(("AdultICU", 10, 0),))
     assert late.became_current is False
-    assert status_cache.data_version() == version
     assert client.get("/api/status").content == before
     assert client.get("/api/status/regions").content == totals
-    assert builds == {"status": 1, "totals": 1}
+    assert builds == ["A", "B"]
 
 
 def test_a_facility_rename_changes_the_answer_at_once(client, hospitals, clock, builds):
@@ -117,7 +113,7 @@ def test_a_facility_rename_changes_the_answer_at_once(client, hospitals, clock, 
     facility_update(actor=NATIONAL, code="A", version=2, changes={"kind": "ambulance_station"}, now=NOW)
     assert (_status(client)["A"]["kind"], _status(client, kind="city_hospital").keys()) == (
         "ambulance_station", {"B"})
-    assert builds["status"] == 4
+    assert builds == ["A", "B", "A", "A"]
 
 
 def test_deactivation_and_a_new_facility_change_the_answer_at_once(client, hospitals, clock, kz):
@@ -141,7 +137,7 @@ def test_crossing_a_minute_recomputes_minutes_ago_and_overdue_from_the_cache(cli
     assert (_status(client)["A"]["minutes_ago"], _status(client)["A"]["overdue"]) == (60, True)
     assert list(_status(client, overdue="true")) == ["A"]
     assert (_almaty(client)["overdue"], _almaty(client)["reporting"]) == (1, 0)
-    assert builds == {"status": 1, "totals": 1}  # all of it from one cached payload each
+    assert builds == ["A", "B"]  # all of it from the entries built once
 
 
 def test_minutes_tick_at_the_report_second_not_the_clock_minute(client, kz, clock):
@@ -156,17 +152,18 @@ def test_minutes_tick_at_the_report_second_not_the_clock_minute(client, kz, cloc
     assert _status(client)["S"]["minutes_ago"] == 10
 
 
-def test_pointer_moves_committed_out_of_id_order_change_the_version(kz):
+def test_pointer_moves_committed_out_of_id_order_are_seen(client, kz, clock):
     """Two reports written concurrently may commit in the opposite order of their ids: the pointer then
-    moves to an id below the maximum, which max(report_id) alone would not see."""
+    moves to an id below the maximum; each facility's own report id is in its stamp, so it is seen."""
+    client.force_login(make_user("v", "viewer"))
     a, b = make_facility(kz["KZ-75"], "A"), make_facility(kz["KZ-75"], "B")
-    old = _submit(a, 60)
-    first, second = _submit(a, 30), _submit(b, 20)  # first.id < second.id
+    old = _submit(a, 60, bed_rows=(("AdultICU", 10, 9),))
+    first, second = _submit(a, 30, bed_rows=(("AdultICU", 10, 2),)), _submit(b, 20)  # first.id < second.id
     assert first.id < second.id
     FacilityStatus.objects.filter(facility=a).update(report=old, reported_at=old.reported_at)
-    version = status_cache.data_version()
+    assert _status(client)["A"]["current"]["beds"]["AdultICU"]["available"] == 1
     FacilityStatus.objects.filter(facility=a).update(report=first, reported_at=first.reported_at)
-    assert status_cache.data_version() != version
+    assert _status(client)["A"]["current"]["beds"]["AdultICU"]["available"] == 8
 
 
 def test_the_language_is_part_of_the_key(client, hospitals, clock):
@@ -184,8 +181,12 @@ def test_permission_is_checked_before_the_cache_is_read(client, hospitals, clock
     assert client.get("/api/status/regions").status_code == 401
 
 
-def test_the_version_query_is_one_query(django_assert_num_queries, hospitals):
+def test_a_warm_read_is_one_query_and_the_stamps_name_each_current_report(django_assert_num_queries, hospitals):
+    from jedel.capacity.selectors.status_values import StatusQuery
+
+    status_cache.current_dumps(StatusQuery())
     with django_assert_num_queries(1):
-        version = status_cache.data_version()
-    assert version[0] == "2" and version[4] == "2"  # facilities, status pointers
-    assert int(version[6]) == CapacityReport.objects.order_by("-id").first().id
+        dumps = status_cache.current_dumps(StatusQuery())
+    assert [d["code"] for d in dumps] == ["B", "A"]  # registry order: KZ-71 before KZ-75
+    stamps = dict(status_cache.stamps(StatusQuery()))
+    assert stamps[hospitals["A"].pk][2] == FacilityStatus.objects.get(facility=hospitals["A"]).report_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 
 import pytest
@@ -10,14 +11,21 @@ from asgiref.sync import async_to_sync
 pytestmark = pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set: Redis variant skipped")
 
 
-def test_channel_layer_is_redis_and_delivers():
+def test_channel_layer_is_redis_pubsub_and_delivers_to_a_group():
     from channels.layers import get_channel_layer
 
-    layer = get_channel_layer()
-    assert type(layer).__name__ == "RedisChannelLayer"
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.send)(channel, {"type": "board.changed", "facility": "X-1"})
-    assert async_to_sync(layer.receive)(channel) == {"type": "board.changed", "facility": "X-1"}
+    async def round_trip() -> dict:
+        layer = get_channel_layer()
+        channel = await layer.new_channel()
+        await layer.group_add("jedel-test", channel)
+        try:
+            await layer.group_send("jedel-test", {"type": "board.changed", "facility": "X-1"})
+            return await asyncio.wait_for(layer.receive(channel), timeout=5)
+        finally:
+            await layer.group_discard("jedel-test", channel)
+
+    assert type(get_channel_layer()).__name__ == "RedisPubSubChannelLayer"
+    assert async_to_sync(round_trip)() == {"type": "board.changed", "facility": "X-1"}
 
 
 def test_cache_is_redis_and_round_trips():

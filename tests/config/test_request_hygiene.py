@@ -61,3 +61,16 @@ def test_an_exhausted_connection_pool_is_a_retryable_503_not_a_crash(kz, monkeyp
     response = client.get("/api/status")
     assert (response.status_code, response["Retry-After"]) == (503, "5")
     assert response.json()["detail"][0]["code"] == "service_busy"
+
+
+def test_a_page_without_a_database_connection_is_a_503_too(kz, monkeypatch):
+    from django.db import OperationalError
+
+    def no_connection(**kwargs):
+        raise OperationalError("couldn't get a connection after 10.00 sec")
+
+    monkeypatch.setattr("jedel.capacity.selectors.status.status_dumps", no_connection)
+    client = Client()
+    client.force_login(make_user("busy-page", "viewer"))
+    response = client.get("/board/map.json")
+    assert (response.status_code, response["Retry-After"]) == (503, "5")

@@ -21,6 +21,7 @@ from jedel.common.clock import utcnow
 from jedel.common.errors import DomainError, PermissionDenied
 from jedel.accounts.permissions import MANAGE_USERS
 
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 SYSTEM = Principal(label="system", role=Role.NATIONAL_COORDINATOR, scope_level=ScopeLevel.NATIONAL)
 
 
@@ -76,7 +77,11 @@ def token_principal(raw: str, *, now: datetime | None = None) -> Principal | Non
              .filter(digest=_digest(raw), revoked_at__isnull=True).first())
     if token is None:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now or utcnow())
+    now = now or utcnow()
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_RESOLUTION:
+        # "Last used" to the minute is what an administrator needs; a write per request is not (a hospital
+        # system posting every few seconds would otherwise write the token row each time).
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     if token.user is not None:
         from jedel.accounts.policy import principal_for_user
 

@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "jedel.common.middleware.RejectNulMiddleware",
+    "jedel.common.middleware.ServiceBusyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -142,8 +143,11 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 # (or test runs) sharing one Redis.
 _CHANNEL_CONFIG = {"capacity": 1000, "prefix": os.environ.get("JEDEL_CHANNEL_PREFIX", "asgi")}
 if REDIS_URL:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
-                                  "CONFIG": {"hosts": [REDIS_URL], **_CHANNEL_CONFIG}}}
+    # Redis pub/sub: an event published once reaches each worker process once and is fanned out to its
+    # sockets in memory (the list-based layer pushed a copy per socket through Redis). Delivery is at most
+    # once, which the outbox makes safe: a socket fills any gap from the database.
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                                  "CONFIG": {"hosts": [REDIS_URL], "prefix": _CHANNEL_CONFIG["prefix"]}}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer",

@@ -84,8 +84,7 @@ def current_status_list(*, viewer: Principal | None, now: datetime, region_iso: 
 def status_dumps(*, viewer: Principal | None, query: StatusQuery) -> list[dict[str, Any]]:
     """Clock-free JSON-mode dumps of the matching statuses, from the status cache (`with_freshness` per use)."""
     require(viewer, VIEW_BOARD)
-    return status_cache.cached("status", query, lambda: [
-        r.model_dump(mode="json") for r in status_values_matching(query, detail=False)])
+    return status_cache.current_dumps(query)
 
 
 def facility_by_code(code: str) -> Facility:

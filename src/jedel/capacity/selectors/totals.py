@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import NamedTuple
+from collections.abc import Mapping
+from typing import Any, NamedTuple
 
 from jedel.accounts.policy import Principal
 from jedel.accounts.services import require
@@ -24,14 +25,16 @@ class BedTotals:
     _occ_occupied: int = 0
     _occ_staffed: int = 0
 
-    def add(self, b: BedFigures) -> None:
-        """Count one facility's figures of this bed type."""
-        self.staffed += b.staffed or 0
-        self.occupied += b.occupied or 0
-        self.available += b.available
-        if b.staffed is not None and b.occupied is not None:
-            self._occ_staffed += b.staffed
-            self._occ_occupied += b.occupied
+    def add(self, b: BedFigures | Mapping[str, Any]) -> None:
+        """Count one facility's figures of this bed type (the model, or its JSON-mode dump)."""
+        staffed, occupied, available = (
+            (b["staffed"], b["occupied"], b["available"]) if isinstance(b, Mapping) else (b.staffed, b.occupied, b.available))
+        self.staffed += staffed or 0
+        self.occupied += occupied or 0
+        self.available += available
+        if staffed is not None and occupied is not None:
+            self._occ_staffed += staffed
+            self._occ_occupied += occupied
 
     def merge(self, other: BedTotals) -> None:
         """Add another area's totals of this bed type."""
@@ -73,11 +76,21 @@ class AreaTotals:
 
     def add_clock_free(self, row: StatusRow) -> None:
         """Count one facility's current report, except `overdue`/`reporting` (they depend on the clock)."""
+        self._count(row.is_inpatient, row.ed_status, row.beds)
+
+    def add_dump(self, dump: Mapping[str, Any]) -> None:
+        """`add_clock_free` of a cached JSON-mode dump of the status model."""
+        current = dump["current"]
+        self._count(dump["is_inpatient"], current["ed_status"] if current else None,
+                    current["beds"] if current else {})
+
+    def _count(self, is_inpatient: bool, ed_status: str | None,
+               beds: Mapping[str, BedFigures] | Mapping[str, Mapping[str, Any]]) -> None:
         self.facilities += 1
-        self.expected += row.is_inpatient
-        self.on_diversion += row.ed_status == "diversion"
-        self.closed += row.ed_status == "closed"
-        for bed_type, figures in row.beds.items():
+        self.expected += is_inpatient
+        self.on_diversion += ed_status == "diversion"
+        self.closed += ed_status == "closed"
+        for bed_type, figures in beds.items():
             self.beds.setdefault(bed_type, BedTotals()).add(figures)
             self.all_beds.add(figures)
 
@@ -120,9 +133,19 @@ def region_totals_base() -> list[RegionBase]:
 
 
 def region_totals_cached(*, viewer: Principal | None) -> list[RegionBase]:
-    """`region_totals_base` for a person, from the status cache (complete it with `region_totals_at`)."""
+    """`region_totals_base` for a person, summed from the per-facility status cache (complete it with
+    `region_totals_at`): after one report only that facility is re-read."""
     require(viewer, VIEW_BOARD)
-    return status_cache.cached("totals", None, region_totals_base)
+    from jedel.geo.selectors import region_list
+
+    by_iso = {r.iso_code: AreaTotals(iso=r.iso_code, name=r.name) for r in region_list().defer("boundary")}
+    clocks: dict[str, list[tuple[datetime | None, int]]] = {}
+    for d in status_cache.current_dumps(StatusQuery()):
+        by_iso.setdefault(d["region"], AreaTotals(iso=d["region"], name=d["region_name"])).add_dump(d)
+        if d["is_inpatient"]:
+            reported_at = datetime.fromisoformat(d["reported_at"]) if d["reported_at"] else None
+            clocks.setdefault(d["region"], []).append((reported_at, d["reporting_interval_min"]))
+    return [RegionBase(t, tuple(clocks.get(iso, ()))) for iso, t in by_iso.items()]
 
 
 def overdue_count(clocks: tuple[tuple[datetime | None, int], ...], now: datetime) -> int:
