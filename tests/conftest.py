@@ -27,3 +27,14 @@ def kz(db):
     if Region.objects.count() != 20:
         reference_geography_load()
     return {r.iso_code: r for r in Region.objects.all()}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_status_entries():
+    """The status cache keeps entries in the process; a rolled-back test database reuses ids, so every test
+    starts with none."""
+    from jedel.capacity.selectors import status_cache
+
+    status_cache.clear()
+    yield
+    status_cache.clear()

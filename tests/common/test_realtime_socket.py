@@ -200,6 +200,31 @@ def test_gap_is_filled_from_the_outbox_and_stale_live_messages_dropped(national_
     async_to_sync(go)()
 
 
+def test_events_crossing_on_the_way_are_put_back_in_order_without_reading_the_outbox(national_user, monkeypatch):
+    from jedel.common.realtime import consumers
+
+    headers = _token_headers(national_user)
+    held: list[dict] = []
+    reads: list[tuple] = []
+    real_batch = consumers._batch
+    monkeypatch.setattr(consumers, "_batch", lambda *args: reads.append(args) or real_batch(*args))
+
+    async def go():
+        comm = await open_socket(headers)
+        assert seqs(await _subscribed(comm)) == []
+        monkeypatch.setattr(publish_module, "_send", lambda stream, message: held.append(message))
+        await apublish("capacity", 3)
+        layer = get_channel_layer()
+        for message in (held[2], held[0], held[1]):  # 3 overtakes 1 and 2, which follow within the wait
+            await layer.group_send(group_name("capacity"), {"type": "realtime.event", "event": message})
+        assert seqs(await frames(comm, 3)) == [1, 2, 3]
+        assert await comm.receive_nothing(timeout=consumers.GAP_WAIT_SECONDS + 0.2)
+        assert reads == []  # nothing was read from the database
+        await comm.disconnect()
+
+    async_to_sync(go)()
+
+
 def test_a_dropped_last_message_is_recovered_on_ping(national_user, monkeypatch):
     headers = _token_headers(national_user)
 

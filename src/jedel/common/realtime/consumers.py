@@ -14,6 +14,7 @@ refused handshake would reach it only as 1006).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any
@@ -31,6 +32,10 @@ log = logging.getLogger(__name__)
 CLOSE_UNAUTHENTICATED = 4401
 REPLAY_LIMIT = 5000  # more missed events than this: the client reloads the full state instead
 BATCH = 500
+# Two workers send their events after commit, so their sends can cross on the way to Redis and arrive one
+# after the other in the wrong order. An event that skips ahead is held this long for the missing ones to
+# arrive live; only then are they read from the database (otherwise every socket would query at once).
+GAP_WAIT_SECONDS = 0.5
 
 
 def _head_and_floor(stream: str) -> tuple[int, int]:
@@ -47,12 +52,16 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
 
     async def connect(self) -> None:
         self.last: dict[str, int] = {}
+        self.held: dict[str, dict[int, dict[str, Any]]] = {}  # stream -> seq -> event that skipped ahead
+        self.watching: set[str] = set()  # streams with a gap check scheduled
+        self.closed = False
         self.principal = await database_sync_to_async(access.principal_from_scope)(self.scope)
         await self.accept()
         if self.principal is None:
             await self.close(code=CLOSE_UNAUTHENTICATED)
 
     async def disconnect(self, code: int) -> None:
+        self.closed = True
         for stream in list(getattr(self, "last", {})):
             await self.channel_layer.group_discard(group_name(stream), self.channel_name)
 
@@ -76,6 +85,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
                 # Renew the membership (Redis forgets groups after a day) and send what the layer dropped.
                 await self.channel_layer.group_add(group_name(stream), self.channel_name)
                 await self._catch_up(stream, None)
+                await self._release(stream)
         elif kind == "subscribe":
             await self._subscribe(content.get("stream"), content.get("after"))
         else:
@@ -116,10 +126,46 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         if seq == last + 1:
             self.last[stream] = seq
             await self._deliver(event)
+            await self._release(stream)
             return
-        # A gap: the layer delivered out of order (two publishing processes) or dropped one. Every seq up to
-        # this one is committed (it was sent after its commit, and seqs commit in order), so read them.
-        await self._catch_up(stream, seq)
+        # A gap: the missing events are committed (this one was sent after its commit, and seqs commit in
+        # order) and usually on their way. Hold this one; if they have not come in GAP_WAIT_SECONDS, a
+        # message to this very consumer (so it is handled in turn, never concurrently) reads them.
+        self.held.setdefault(stream, {})[seq] = event
+        self._watch_gap(stream)
+
+    def _watch_gap(self, stream: str) -> None:
+        if stream not in self.watching:
+            self.watching.add(stream)
+            asyncio.get_running_loop().call_later(GAP_WAIT_SECONDS, self._gap_check, stream)
+
+    def _gap_check(self, stream: str) -> None:
+        self.watching.discard(stream)
+        if self.held.get(stream) and not self.closed:
+            asyncio.ensure_future(self.channel_layer.send(self.channel_name, {"type": "realtime.gap",
+                                                                              "stream": stream}))
+
+    async def realtime_gap(self, message: dict[str, Any]) -> None:
+        """Held events are still waiting for a missing one: read everything up to the newest held."""
+        stream = message["stream"]
+        held = self.held.get(stream)
+        if held:
+            await self._catch_up(stream, max(held))
+            await self._release(stream)
+
+    async def _release(self, stream: str) -> None:
+        """Send the held events that now follow in order, forget those already sent, keep watching the rest."""
+        held = self.held.get(stream)
+        if not held:
+            return
+        while self.last[stream] + 1 in held:
+            event = held.pop(self.last[stream] + 1)
+            self.last[stream] = event["seq"]
+            await self._deliver(event)
+        for seq in [s for s in held if s <= self.last[stream]]:
+            del held[seq]
+        if held:
+            self._watch_gap(stream)
 
     async def _catch_up(self, stream: str, upto: int | None) -> bool:
         """Send every event after the last one sent up to `upto` (None: the current head); False if reset."""
@@ -147,7 +193,11 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
                         exc_info=True)
             ok = False
         if ok:
-            await self.send_json(client_frame(event))
+            # One event reaches every socket of the process as the same dict: encode its frame once.
+            text = event.get("_frame")
+            if text is None:
+                text = event["_frame"] = json.dumps(client_frame(event))
+            await self.send(text_data=text)
 
     async def _reset(self, stream: str, head: int) -> None:
         self.last[stream] = head
