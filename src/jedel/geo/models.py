@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jedel.common.models import TrilingualNameModel
 
@@ -12,7 +13,7 @@ class Region(TrilingualNameModel):
     """A first-level unit: one of 17 regions (oblys) or the cities Astana, Almaty, Shymkent."""
 
     class Kind(models.TextChoices):
-        REGION = "region", _("Region")
+        REGION = "region", pgettext_lazy("region kind", "Region")
         CITY = "city", _("City of republican significance")
 
     iso_code = models.CharField(max_length=8, unique=True, help_text="ISO 3166-2, e.g. KZ-75")
