@@ -57,6 +57,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "manage_tokens": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: N4, VW: N4, TOKEN: N4},
     # Registry-wide and administrative: coordinators; the whole country only from national scope.
     "create_facility": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
+    "govern_facility": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
     "import_facilities": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
     "manage_users": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
     "view_audit": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, VW: N4, TOKEN: N4},

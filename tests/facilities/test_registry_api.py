@@ -183,12 +183,16 @@ def test_facility_token_reads_but_cannot_write_the_registry(seeded):
 def test_facility_manager_edits_own_facility_only(seeded):
     own = Facility.objects.get(code="ALA-1")
     manager = client_for(Role.FACILITY_MANAGER, "facility", facility=own)
-    ok = manager.patch("/api/facilities/ALA-1", data={"version": 1, "reporting_interval_min": 60},
+    ok = manager.patch("/api/facilities/ALA-1", data={"version": 1, "name_ru": "Наша больница"},
                        content_type="application/json")
-    assert ok.status_code == 200 and ok.json()["reporting_interval_min"] == 60
-    other = manager.patch("/api/facilities/AST-1", data={"version": 1, "reporting_interval_min": 60},
+    assert ok.status_code == 200 and ok.json()["name_ru"] == "Наша больница"
+    other = manager.patch("/api/facilities/AST-1", data={"version": 1, "name_ru": "Чужая"},
                           content_type="application/json")
     assert other.status_code == 403
+    # The reporting interval (the overdue alarm) is the region's decision, not the manager's.
+    silenced = manager.patch("/api/facilities/ALA-1", data={"version": 2, "reporting_interval_min": 10080},
+                             content_type="application/json")
+    assert (silenced.status_code, silenced.json()["detail"][0]["code"]) == (403, "forbidden")
 
 
 @pytest.mark.parametrize("scope", [ScopeLevel.NATIONAL])

@@ -177,10 +177,10 @@ def test_moving_a_facility_needs_permission_in_both_regions(kz):
 def test_facility_manager_edits_only_own_facility(kz):
     own = facility_create(actor=NATIONAL, spec=spec())
     facility_create(actor=NATIONAL, spec=spec("ALA-2"))
-    facility_update(actor=manager(own), code="ALA-1", version=1, changes={"reporting_interval_min": 60})
+    facility_update(actor=manager(own), code="ALA-1", version=1, changes={"name_en": "Our hospital"})
     with pytest.raises(PermissionDenied):
-        facility_update(actor=manager(own), code="ALA-2", version=1, changes={"reporting_interval_min": 60})
-    assert Facility.objects.get(code="ALA-2").reporting_interval_min == 240
+        facility_update(actor=manager(own), code="ALA-2", version=1, changes={"name_en": "Not ours"})
+    assert Facility.objects.get(code="ALA-2").name_en == spec("ALA-2").name_en
 
 
 def test_deactivate_is_a_regional_decision(kz):
@@ -250,3 +250,18 @@ def test_upsert_needs_import_permission_in_every_region_touched(kz):
         facilities_upsert(actor=regional(kz["KZ-75"]), specs=batch, source="csv")
     assert not Facility.objects.exists()
     assert AuditEvent.objects.get(outcome="denied").action == "import_facilities"
+
+
+@pytest.mark.parametrize("changes", [{"kind": "childrens"}, {"reporting_interval_min": 10080},
+                                     {"trauma_level": 1}, {"capabilities": ["burns", "ct"]}],
+                         ids=["kind", "reporting_interval", "trauma_level", "capabilities"])
+def test_a_facility_manager_cannot_change_what_the_region_decides(kz, changes):
+    f = facility_create(actor=NATIONAL, spec=spec())
+    with pytest.raises(PermissionDenied) as refused:
+        facility_update(actor=manager(f), code="ALA-1", version=1, changes=changes)
+    assert refused.value.code.value == "forbidden"
+    assert Facility.objects.get(code="ALA-1").version == 1  # nothing written
+    assert [e.action for e in AuditEvent.objects.filter(outcome="denied")] == ["govern_facility"]
+    # The region's coordinator may; the manager keeps its own fields (names, location, ownership).
+    assert facility_update(actor=regional(kz["KZ-75"]), code="ALA-1", version=1, changes=changes).version == 2
+    assert facility_update(actor=manager(f), code="ALA-1", version=2, changes={"name_ru": "Больница №1"}).version == 3

@@ -143,24 +143,44 @@ def user_create(*, actor: Principal, username: str, password: str, role: Role,
 
 
 def sign_in(*, username: str, password: str, request: Any = None, now: datetime | None = None) -> User:
-    """Authenticate with lockout: JEDEL_LOGIN_MAX_FAILURES failures lock the account for the window."""
+    """Authenticate with lockout: JEDEL_LOGIN_MAX_FAILURES failures lock the account for the window.
+
+    The attempt is counted atomically *before* the password is checked (the user's row is locked while it is
+    counted), so parallel guesses cannot all slip through the check at once: once the count reaches the
+    limit, every further attempt is refused with 429 until the window ends, whatever its password.
+    """
     now = now or utcnow()
-    user = User.objects.filter(username=username).first()
-    if user is not None and user.locked_until and user.locked_until > now:
-        raise DomainError(AccountError.LOCKED, status=429)
+    user = _attempt_count(username, now)
     authed = authenticate(request, username=username, password=password)
     if authed is None:
-        if user is not None:
-            with transaction.atomic():
-                User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
-                user.refresh_from_db(fields=["failed_logins"])
-                if user.failed_logins >= settings.JEDEL_LOGIN_MAX_FAILURES:
-                    locked = now + timedelta(minutes=settings.JEDEL_LOGIN_LOCKOUT_MINUTES)
-                    User.objects.filter(pk=user.pk).update(locked_until=locked, failed_logins=0)
-                    audit_record(actor=Principal(label=username, role=None, scope_level=ScopeLevel.NATIONAL,
-                                                 user_id=user.pk),
-                                 action="account_locked", object_type="user", object_id=user.pk, now=now,
-                                 outcome=AuditEvent.Outcome.DENIED)
+        if user is not None and user.failed_logins >= settings.JEDEL_LOGIN_MAX_FAILURES:
+            _lock(user, username, now)
         raise DomainError(AccountError.BAD_CREDENTIALS, status=401)
     User.objects.filter(pk=authed.pk).update(failed_logins=0, locked_until=None)
     return authed  # type: ignore[return-value]
+
+
+def _attempt_count(username: str, now: datetime) -> User | None:
+    """Count one attempt for `username` (its failure count as it now stands); 429 if locked or over the limit."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(username=username).first()
+        if user is None:
+            return None
+        if user.locked_until and user.locked_until > now:
+            raise DomainError(AccountError.LOCKED, status=429)
+        if user.locked_until is not None:  # the window has passed: start counting afresh
+            user.failed_logins, user.locked_until = 0, None
+        if user.failed_logins >= settings.JEDEL_LOGIN_MAX_FAILURES:
+            raise DomainError(AccountError.LOCKED, status=429)
+        user.failed_logins += 1
+        User.objects.filter(pk=user.pk).update(failed_logins=user.failed_logins, locked_until=None)
+    return user
+
+
+def _lock(user: User, username: str, now: datetime) -> None:
+    locked = now + timedelta(minutes=settings.JEDEL_LOGIN_LOCKOUT_MINUTES)
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(locked_until=locked)
+        audit_record(actor=Principal(label=username, role=None, scope_level=ScopeLevel.NATIONAL, user_id=user.pk),
+                     action="account_locked", object_type="user", object_id=user.pk, now=now,
+                     outcome=AuditEvent.Outcome.DENIED)

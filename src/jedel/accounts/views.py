@@ -6,6 +6,8 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from jedel.accounts import selectors
@@ -13,6 +15,15 @@ from jedel.accounts.forms import SignInForm
 from jedel.accounts.policy import principal_for_user
 from jedel.accounts.services import sign_in
 from jedel.common.errors import DomainError
+
+
+def _safe_next(request: HttpRequest) -> str:
+    """Where to go after signing in: `next` only if it stays on this site (no other host, no javascript:)."""
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return reverse("board:board")
 
 
 def login_page(request: HttpRequest) -> HttpResponse:
@@ -27,7 +38,7 @@ def login_page(request: HttpRequest) -> HttpResponse:
             error, status = exc.detail, exc.status
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            return redirect(request.GET.get("next") or "board:board")
+            return redirect(_safe_next(request))
     return render(request, "accounts/login.html", {"form": form, "error": error}, status=status)
 
 

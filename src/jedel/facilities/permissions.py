@@ -13,6 +13,10 @@ EXPORT = declare("export", roles=ALL_ROLES, nationwide=True, token=TokenUse.ANY,
                  description="Download the registry or the capacity picture in a standard format")
 EDIT_FACILITY = declare("edit_facility", roles=COORDINATORS | {Role.FACILITY_MANAGER},
                         description="Change a facility's registry entry and referral links")
+# What the region decides about a facility: what kind it is, how often it must report (its overdue alarm), its
+# trauma level and the capabilities the distribution engine sends casualties by. Its own manager keeps the rest.
+GOVERN_FACILITY = declare("govern_facility", roles=COORDINATORS,
+                          description="Change a facility's kind, reporting interval, trauma level or capabilities")
 CREATE_FACILITY = declare("create_facility", roles=COORDINATORS, national_when_untargeted=True,
                           description="Register or deactivate a facility")
 IMPORT_FACILITIES = declare("import_facilities", roles=COORDINATORS, national_when_untargeted=True,

@@ -23,7 +23,7 @@ from jedel.common.clock import utcnow
 from jedel.common.errors import Conflict, DomainError, NotFound, ValidationFailed
 from jedel.facilities.errors import FacilityError
 from jedel.facilities.models import Facility, ReferralLink, Specialty
-from jedel.facilities.permissions import CREATE_FACILITY, EDIT_FACILITY, IMPORT_FACILITIES
+from jedel.facilities.permissions import CREATE_FACILITY, EDIT_FACILITY, GOVERN_FACILITY, IMPORT_FACILITIES
 from jedel.facilities.services.registry_rules import (
     CAPABILITY_ORDER,
     NULLABLE_FIELDS,
@@ -106,6 +106,9 @@ def facility_create(*, actor: Principal, spec: FacilitySpec, now: datetime | Non
     return facility
 
 
+REGION_GOVERNED_FIELDS = frozenset({"kind", "reporting_interval_min", "trauma_level", "capabilities"})
+
+
 def facility_update(*, actor: Principal, code: str, version: int, changes: dict[str, Any],
                     now: datetime | None = None) -> Facility:
     """Change some fields of a facility read at `version`; a stale version is a 409 and writes nothing."""
@@ -127,6 +130,9 @@ def facility_update(*, actor: Principal, code: str, version: int, changes: dict[
                 object_id=code)
     _raise_problems(spec_problems(new, ref))
     diff = spec_diff(old, new)
+    governed = sorted(REGION_GOVERNED_FIELDS & set(diff))
+    if governed:
+        require(actor, GOVERN_FACILITY, facility, object_type="facility", object_id=code)
     if not diff:
         # Nothing to write, but a stale version is still reported: the caller's picture is out of date.
         if facility.version != version:
