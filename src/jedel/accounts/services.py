@@ -12,7 +12,6 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 
 from jedel.accounts.errors import AccountError
 from jedel.accounts.models import ApiToken, AuditEvent, Role, ScopeLevel, User
