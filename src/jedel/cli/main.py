@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 
 from jedel.cli import distribute, facilities, interop, platform, triage
@@ -21,3 +23,18 @@ triage.register(app)
 distribute.register(app)
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
+
+
+def main() -> None:
+    """The console entry point: `app`, with an unreachable database reported in one line, not a traceback."""
+    # A command opens one connection at a time: no pool (which would also retry for JEDEL_DB_POOL_TIMEOUT and
+    # log every failed try before giving up).
+    os.environ.setdefault("JEDEL_DB_POOL_MAX", "0")
+    from django.db import OperationalError
+
+    try:
+        app()
+    except OperationalError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        typer.echo(f"error: the database cannot be reached ({first}); check DATABASE_URL", err=True)
+        raise SystemExit(1) from None
