@@ -18,7 +18,7 @@ setup: $(STAMP)
 
 demo: setup
 	$(BIN)/jedel demo
-	$(BIN)/jedel serve
+	JEDEL_DEMO=1 $(BIN)/jedel serve
 
 # Unit, service/API, browser and docs tests on SQLite; then the database tests again on PostgreSQL when
 # JEDEL_TEST_DATABASE_URL is set (CI sets it). Redis is used by the whole run when REDIS_URL is set.

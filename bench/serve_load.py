@@ -598,7 +598,8 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JEDEL_", "DATABASE_URL", "REDIS_URL"))}
     env.update({"DATABASE_URL": db_url, "REDIS_URL": redis_url, "DJANGO_SETTINGS_MODULE": "jedel.config.settings",
                 "JEDEL_DEBUG": "0", "JEDEL_VAR_DIR": os.environ.get("JEDEL_VAR_DIR", str(ROOT / "var")),
-                "JEDEL_CHANNEL_PREFIX": "serve-load", "PYTHONPATH": str(ROOT / "src")})
+                "JEDEL_CHANNEL_PREFIX": "serve-load", "PYTHONPATH": str(ROOT / "src"),
+                "JEDEL_SECRET_KEY": "bench-only-key-not-a-secret-0123456789abcdef"})
     started = time.perf_counter()
     creds = prepare(db_url, redis_url, env)
     setup_s = time.perf_counter() - started

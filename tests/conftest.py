@@ -8,6 +8,11 @@ import tempfile
 import pytest
 
 os.environ.setdefault("JEDEL_VAR_DIR", tempfile.mkdtemp(prefix="jedel-test-"))
+# Servers refuse the built-in demo key outside demo/debug mode (config/startup.py); the uvicorn processes the
+# tests start inherit this key, as a production deployment would set its own.
+os.environ.setdefault("JEDEL_SECRET_KEY", "test-only-key-7c1e5a0d2468ace13579bdf0246813579bdf9f3b")
+# Server processes started by tests run no notification worker unless a test asks for one.
+os.environ.setdefault("JEDEL_NOTIFY_WORKER", "off")
 
 
 @pytest.fixture(scope="session")

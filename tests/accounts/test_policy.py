@@ -61,6 +61,15 @@ EXPECTED: dict[str, dict[str, str]] = {
     "import_facilities": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
     "manage_users": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
     "view_audit": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
+    # Security officers investigate abuse: sign-ins and account actions of their own scope (README, Roles).
+    "view_account_audit": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: OWN_ONLY, VW: N4, TOKEN: N4},
+    # Notifications: a person's own notices (the selector narrows to them) and the rosters are open to every
+    # person, never to a token; sending, the notice log and the rosters' upkeep follow the place.
+    "receive_notices": {NC: Y4, RC: Y4, FM: Y4, CL: Y4, SO: Y4, VW: Y4, TOKEN: N4},
+    "view_roster": {NC: Y4, RC: Y4, FM: Y4, CL: Y4, SO: Y4, VW: Y4, TOKEN: N4},
+    "send_notice": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: OWN_ONLY, VW: N4, TOKEN: N4},
+    "view_notice_log": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: OWN_ONLY, VW: N4, TOKEN: N4},
+    "manage_roster": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: OWN_ONLY, VW: N4, TOKEN: N4},
 }
 
 

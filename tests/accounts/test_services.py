@@ -1,4 +1,4 @@
-"""Accounts services: sign-in lockout, tokens, user creation rules, audit visibility."""
+"""Accounts services: tokens, user creation rules, audit visibility."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from jedel.accounts.policy import Principal, Target, principal_for_user
 from jedel.capacity.permissions import VIEW_BOARD
 from jedel.facilities.permissions import EDIT_FACILITY
 from jedel.accounts.selectors import audit_list
-from jedel.accounts.services import SYSTEM, audit_record, require, sign_in, token_create, token_principal, user_create
+from jedel.accounts.services import SYSTEM, audit_record, require, token_create, token_principal, user_create
 from jedel.common.errors import DomainError, PermissionDenied
 
 PASSWORD = "correct-horse-battery-9"
@@ -23,34 +23,6 @@ T0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 def almaty_coordinator(kz):
     return user_create(actor=SYSTEM, username="coord75", password=PASSWORD, role=Role.REGIONAL_COORDINATOR,
                        scope_level=ScopeLevel.REGION, region_id=kz["KZ-75"].pk)
-
-
-def test_lockout_after_five_failures_then_unlocks_after_window(almaty_coordinator, settings):
-    settings.JEDEL_LOGIN_MAX_FAILURES = 5
-    settings.JEDEL_LOGIN_LOCKOUT_MINUTES = 15
-    for _ in range(5):
-        with pytest.raises(DomainError) as exc:
-            sign_in(username="coord75", password="wrong", now=T0)
-        assert exc.value.code == AccountError.BAD_CREDENTIALS
-    with pytest.raises(DomainError) as exc:
-        sign_in(username="coord75", password=PASSWORD, now=T0 + timedelta(minutes=14))
-    assert exc.value.code == AccountError.LOCKED and exc.value.status == 429
-    assert sign_in(username="coord75", password=PASSWORD, now=T0 + timedelta(minutes=16)).username == "coord75"
-    assert AuditEvent.objects.filter(action="account_locked", object_id=str(almaty_coordinator.pk)).count() == 1
-
-
-def test_success_resets_failure_count(almaty_coordinator):
-    for _ in range(3):
-        with pytest.raises(DomainError):
-            sign_in(username="coord75", password="wrong", now=T0)
-    sign_in(username="coord75", password=PASSWORD, now=T0)
-    assert User.objects.get(username="coord75").failed_logins == 0
-
-
-def test_unknown_user_gets_the_same_error_as_a_wrong_password(kz):
-    with pytest.raises(DomainError) as exc:
-        sign_in(username="nobody", password="x", now=T0)
-    assert exc.value.code == AccountError.BAD_CREDENTIALS
 
 
 def test_regional_coordinator_cannot_create_users_in_another_region(almaty_coordinator, kz):

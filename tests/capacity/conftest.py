@@ -16,7 +16,8 @@ def almaty(kz):
            ventilators_total=10, ventilators_in_use=4, oxygen_status="limited", ct_operational=True,
            xray_operational=False, lab_tests_capacity_per_day=200, lab_tests_performed_per_day=150,
            ed_status="diversion", ed_status_reason="CT down until 14:00", mci_immediate_per_hour=4,
-           mci_minimal_per_hour=20, note="Generator on test run")
+           mci_minimal_per_hour=20, note="Generator on test run", facility_status="compromised",
+           security_status="elevated", staffing="insufficient", admissions_24h=40, discharges_24h=35, deaths_24h=1)
     bare = facility(kz["KZ-75"], "ALA-002", lat=43.3, lon=77.0, synthetic=True)
     status(bare, beds=(("Pediatrics", 30, 25, 5, None),))
     return full, bare

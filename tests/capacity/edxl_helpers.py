@@ -46,16 +46,8 @@ EXPECTED_FULL = """\
     <have:Organization>
       <have:OrganizationInformation>
         <xnl:OrganisationName xnl:OrganisationID="ALA-001" xnl:OrganisationIDType="JedelFacilityCode" \
-ct:LanguageCode="en">
+xnl:ID="ALA-001" ct:LanguageCode="en">
           <xnl:NameElement>Hospital ALA-001</xnl:NameElement>
-        </xnl:OrganisationName>
-        <xnl:OrganisationName xnl:OrganisationID="ALA-001" xnl:OrganisationIDType="JedelFacilityCode" \
-ct:LanguageCode="ru">
-          <xnl:NameElement>Городская больница №1</xnl:NameElement>
-        </xnl:OrganisationName>
-        <xnl:OrganisationName xnl:OrganisationID="ALA-001" xnl:OrganisationIDType="JedelFacilityCode" \
-ct:LanguageCode="kk">
-          <xnl:NameElement>№1 қалалық аурухана</xnl:NameElement>
         </xnl:OrganisationName>
       </have:OrganizationInformation>
       <have:OrganizationGeoLocation>
@@ -116,6 +108,7 @@ ct:LanguageCode="kk">
         </have:CardiologySubType>
       </have:CardiologyIndicator>
       <have:Dialysis>false</have:Dialysis>
+      <have:EmergencyDepartment>true</have:EmergencyDepartment>
       <have:OBGYNIndicator>
         <have:OBGYN>false</have:OBGYN>
       </have:OBGYNIndicator>
@@ -131,9 +124,17 @@ ct:LanguageCode="kk">
       </have:TraumaCenterServicesIndicator>
     </have:ServiceCoverageStatus>
     <have:HospitalFacilityStatus>
+      <have:FacilityStatus>Compromised</have:FacilityStatus>
+      <have:SecurityStatus>Elevated</have:SecurityStatus>
+      <have:Activity24Hr>
+        <have:Admissions>40</have:Admissions>
+        <have:Discharges>35</have:Discharges>
+        <have:Deaths>1</have:Deaths>
+      </have:Activity24Hr>
       <have:CommentText>Generator on test run</have:CommentText>
     </have:HospitalFacilityStatus>
     <have:HospitalResourcesStatus>
+      <have:Staffing>Insufficient</have:Staffing>
       <have:ClinicalOperations>Insufficient</have:ClinicalOperations>
       <have:ResourcesInformationText>jedel:ventilators_total=10</have:ResourcesInformationText>
       <have:ResourcesInformationText>jedel:ventilators_in_use=4</have:ResourcesInformationText>

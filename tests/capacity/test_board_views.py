@@ -33,7 +33,8 @@ def network(kz):
         ed_status_reason="mass casualty"))
     report_submit(actor=NATIONAL, facility=b, source="web",
                   data=report(now, minutes_ago=95, bed_rows=(("MedicalSurgical", 50, 10),)))
-    report_submit(actor=NATIONAL, facility=c, source="api", data=report(now, minutes_ago=1, bed_rows=()))
+    report_submit(actor=NATIONAL, facility=c, source="api",
+                  data=report(now, minutes_ago=1, bed_rows=(), oxygen_status="adequate"))
     return {"A": a, "B": b, "C": c, "kz": kz}
 
 

@@ -144,13 +144,13 @@ def test_the_uicds_sample_is_refused_for_want_of_organization_ids_and_imports_on
         name.set(f"{{{XNL_NS}}}OrganisationID", f"UICDS-{i}")
         facility(kz["KZ-75"], f"UICDS-{i}")
     result = edxl_have_import(actor=NATIONAL, data=etree.tostring(root), now=NOW)
-    first, second = (figures(r) for r in result.reports)
+    [first] = (figures(r) for r in result.reports)
     assert first["reported_at"] == datetime(2010, 11, 11, 19, 59, 12, 390000, tzinfo=UTC)
     assert (first["ed_status"], first["oxygen_status"], first["ventilators_total"]) == ("open", "unknown", None)
     assert {k: (b.staffed, b.occupied, b.available, b.surge_24h) for k, b in first["beds"].items()} == \
         {"Burn": (None, None, 100, None)}
-    assert second["beds"] == {}
-    assert result.ignored == ()
+    # The second hospital states nothing but its time, and UICDS-2 has no report to confirm: nothing stored.
+    assert result.ignored == ("Hospital[2]: states no figures and UICDS-2 has no earlier report: nothing stored.",)
 
 
 def test_foreign_values_are_mapped_or_reported(almaty):
@@ -165,9 +165,13 @@ def test_foreign_values_are_mapped_or_reported(almaty):
     first, second = (figures(r) for r in result.reports)
     assert (first["ed_status"], first["ed_status_reason"]) == ("diversion", ("No reason given in the EDXL-HAVE "
                                                                "message."))
-    assert (first["mci_immediate_per_hour"], first["mci_minimal_per_hour"]) == (4, None)
-    assert (second["ed_status"], second["ed_status_reason"], second["beds"]) == (
-        "closed", "No emergency department (EDXL-HAVE NotApplicable).", {})
+    # Green is no longer stated (Black is not tracked): its figure is carried forward from the stored report,
+    # as is the Pediatrics bed type the message now reports only as NurseryBeds.
+    assert (first["mci_immediate_per_hour"], first["mci_minimal_per_hour"]) == (4, 20)
+    assert (second["ed_status"], second["ed_status_reason"]) == (
+        "closed", "No emergency department (EDXL-HAVE NotApplicable).")
+    assert {k: (b.staffed, b.occupied, b.available) for k, b in second["beds"].items()} == \
+        {"Pediatrics": (30, 25, 5)}
     assert result.ignored[:2] == ("Hospital[1]: triage code Black is not tracked.",
                                   "Hospital[1]: ServiceCoverageStatus is registry data and was not imported.")
     assert result.ignored[2] == "Hospital[2]: BedCapacity[1] (NurseryBeds) is not a bed type Jedel tracks."

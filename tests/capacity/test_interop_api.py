@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -74,7 +75,7 @@ def test_saner_export_per_region(network, national):
     response = national.get("/api/export/saner.json", {"region": "KZ-11", "scope": "region"})
     assert response.status_code == 200
     assert response["Content-Type"] == "application/fhir+json; charset=utf-8"
-    bundle = response.json()
+    bundle = json.loads(b"".join(response.streaming_content))  # streamed, one report at a time
     [entry] = bundle["entry"]
     assert entry["resource"]["subject"]["identifier"]["value"] == "KZ-11"
     assert entry["resource"]["group"][0]["measureScore"]["value"] == 3

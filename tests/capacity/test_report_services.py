@@ -97,7 +97,7 @@ def test_ambulance_station_reports_no_beds(kz):
         report_submit(actor=manager_of(station), facility=station, data=report(), source="api", now=NOW)
     assert _paths(info.value) == [("not_reporting_facility", "beds")]
     assert _counts() == before
-    stored = report_submit(actor=manager_of(station), facility=station, data=report(bed_rows=()),
+    stored = report_submit(actor=manager_of(station), facility=station, data=report(bed_rows=(), oxygen_status="adequate"),
                            source="api", now=NOW)
     assert stored.beds.count() == 0
 
@@ -195,7 +195,7 @@ def test_inactive_facility_cannot_report(hospital):
 
 
 def test_naive_time_is_taken_as_utc(hospital):
-    naive = ReportInput(reported_at=NOW.replace(tzinfo=None) - timedelta(minutes=1))
+    naive = ReportInput(reported_at=NOW.replace(tzinfo=None) - timedelta(minutes=1), oxygen_status="adequate")
     stored = report_submit(actor=manager_of(hospital), facility=hospital, data=naive, source="demo", now=NOW)
     assert stored.reported_at == NOW - timedelta(minutes=1)
 

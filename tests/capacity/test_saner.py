@@ -15,17 +15,17 @@ from fhir.resources.R4B.measurereport import MeasureReport
 from jedel.accounts.models import Role, ScopeLevel
 from jedel.accounts.policy import Principal
 from jedel.common.errors import NotFound
-from jedel.capacity.interop.saner import (
-    BED_POPULATION_SYSTEM,
-    BED_TYPE_SYSTEM,
-    MEASURE_URL,
-    saner_export,
-)
+from jedel.capacity.interop.saner import saner_export, saner_export_chunks
 from jedel.capacity.models import BedCapacity, CapacityReport, FacilityStatus
 from jedel.facilities.models import Facility
 
 SANER_EXAMPLE = (Path(__file__).parents[2] / ".." / "shared" / "schemas" / "fhir-saner" / "examples"
                  / "MeasureReport-ExampleNJ-20200404-CDCPatientImpactAndHospitalCapacity.json")
+# Written out, not taken from the code under test.
+BASE = "https://jedel.example.org/fhir"
+BED_POPULATION_SYSTEM, BED_TYPE_SYSTEM, MEASURE_URL = (f"{BASE}/CodeSystem/bed-population",
+                                                       f"{BASE}/CodeSystem/havbed-bed-type",
+                                                       f"{BASE}/Measure/HospitalBedCapacity")
 NOW = datetime(2026, 3, 10, 6, 0, 30, 123456, tzinfo=UTC)
 NATIONAL = Principal(label="ncc", role=Role.NATIONAL_COORDINATOR, scope_level=ScopeLevel.NATIONAL)
 DATA_ABSENT = {"extension": [{"url": "http://hl7.org/fhir/StructureDefinition/data-absent-reason",
@@ -44,6 +44,11 @@ def status(f: Facility, at: datetime, beds: tuple = (), **fields) -> None:
         BedCapacity.objects.create(report=report, bed_type=bed_type, staffed=staffed, occupied=occupied,
                                    available=available, surge_24h=surge)
     FacilityStatus.objects.create(facility=f, report=report, reported_at=at)
+
+
+@pytest.fixture(autouse=True)
+def _fhir_base(settings):
+    settings.JEDEL_FHIR_BASE = BASE
 
 
 @pytest.fixture
@@ -85,11 +90,14 @@ def test_one_report_per_reporting_facility_with_exact_figures(network):
     assert groups(b) == {
         "AdultICU": {"staffed": 12, "occupied": 10, "available": 2, "surge24h": 3, "score": 2},
         "Burn": {"staffed": 4, "occupied": 4, "available": 0, "surge24h": "absent", "score": 0},
+        "Beds": {"numTotBeds": 16, "numBedsOcc": 14, "numICUBeds": 12, "numICUBedsOcc": 10, "score": None},
         "Ventilators": {"numVent": 10, "numVentUse": 4, "score": 6},
     }
     # A: occupancy and surge not reported, in-use ventilators unknown, so no free-ventilator score.
     assert groups(a) == {
         "AdultICU": {"staffed": 8, "occupied": "absent", "available": 5, "surge24h": "absent", "score": 5},
+        "Beds": {"numTotBeds": 8, "numBedsOcc": "absent", "numICUBeds": 8, "numICUBedsOcc": "absent",
+                 "score": None},
         "Ventilators": {"numVent": 3, "numVentUse": "absent", "score": None},
     }
     assert b["period"] == {"start": "2026-03-10T05:30:00Z", "end": "2026-03-10T05:30:00Z"}
@@ -98,9 +106,11 @@ def test_one_report_per_reporting_facility_with_exact_figures(network):
         "extension": [{"url": "http://hl7.org/fhir/us/saner/StructureDefinition/GeoLocation",
                        "extension": [{"url": "latitude", "valueDecimal": 43.25},
                                      {"url": "longitude", "valueDecimal": 76.95}]}],
-        "type": "Location", "identifier": {"system": "https://jedel.kz/fhir/sid/facility-code", "value": "ALA-B"},
+        "reference": f"{BASE}/Location/ALA-B",
+        "type": "Location", "identifier": {"system": f"{BASE}/sid/facility-code", "value": "ALA-B"},
         "display": "Hospital ALA-B"}
-    assert b["reporter"]["identifier"] == b["subject"]["identifier"]
+    assert b["reporter"] == {"reference": f"{BASE}/Organization/ALA-B", "type": "Organization",
+                             "identifier": b["subject"]["identifier"], "display": "Hospital ALA-B"}
     assert b["text"]["div"] == '<div xmlns="http://www.w3.org/1999/xhtml"><p>Hospital ALA-B: 2 beds available.</p></div>'
     icu = b["group"][0]
     assert icu["code"] == {"coding": [{"system": BED_TYPE_SYSTEM, "code": "AdultICU", "display": "Adult ICU"}]}
@@ -119,11 +129,12 @@ def test_one_report_per_region_sums_the_current_reports_and_states_coverage(netw
         # Occupied sums only what was reported (B's 10); A's unknown occupancy adds nothing.
         "AdultICU": {"staffed": 20, "occupied": 10, "available": 7, "surge24h": 3, "score": 7},
         "Burn": {"staffed": 4, "occupied": 4, "available": 0, "surge24h": "absent", "score": 0},
+        "Beds": {"numTotBeds": 24, "numBedsOcc": 14, "numICUBeds": 20, "numICUBedsOcc": 10, "score": None},
         "Ventilators": {"numVent": 13, "numVentUse": 4, "score": None},
         "facilities": {"facilities": 3, "reporting": 1, "overdue": 2, "score": None},
     }
     assert report["period"] == {"start": "2026-03-10T03:00:00Z", "end": "2026-03-10T05:30:00Z"}
-    assert report["reporter"] == {"identifier": {"system": "https://jedel.kz/fhir/sid/system", "value": "jedel"},
+    assert report["reporter"] == {"identifier": {"system": f"{BASE}/sid/system", "value": "jedel"},
                                   "display": "Jedel"}
     assert report["text"]["div"] == ('<div xmlns="http://www.w3.org/1999/xhtml"><p>Almaty: 7 beds available. '
                                      "1 of 3 inpatient facilities reported on time.</p></div>")
@@ -141,7 +152,8 @@ def test_every_region_gets_a_report_sorted_by_iso_code_even_without_facilities(n
 def test_reports_validate_as_fhir_and_meet_the_saner_profile_rules(network):
     for scope in ("facility", "region"):
         bundle = export(None, scope)
-        Bundle.model_validate(bundle)
+        # Not validated per request: what we write must be exactly what the FHIR models write.
+        assert json.loads(Bundle.model_validate(bundle).model_dump_json(exclude_none=True)) == bundle
         for entry in bundle["entry"]:
             report = entry["resource"]
             MeasureReport.model_validate(report)
@@ -178,6 +190,19 @@ def test_our_report_has_every_element_the_saner_example_has(network):
     assert our_vent["code"] == ex_vent["code"]
     assert [p["code"]["coding"][0] for p in our_vent["population"]] == \
         [{"system": c["system"], "code": c["code"]} for c in (p["code"]["coding"][0] for p in ex_vent["population"])]
+    # The standard Beds group: the example's codes (numbeds aside: Jedel has no separate inpatient count).
+    ex_beds = next(g for g in example["group"] if g["code"]["coding"][0]["code"] == "Beds")
+    our_beds = next(g for g in ours["group"] if g["code"]["coding"][0]["code"] == "Beds")
+    assert our_beds["code"] == ex_beds["code"]
+    ex_codes = {p["code"]["coding"][0]["code"]: p["code"]["coding"][0] for p in ex_beds["population"]}
+    assert [p["code"]["coding"][0] for p in our_beds["population"]] == [
+        ex_codes[c] for c in ("numTotBeds", "numBedsOcc", "numICUBeds", "numICUBedsOcc")]
+
+
+def test_streamed_export_is_the_export(network):
+    for scope in ("facility", "region"):
+        text = b"".join(saner_export_chunks(actor=NATIONAL, region_iso=None, scope=scope, now=NOW))  # type: ignore[arg-type]
+        assert json.loads(text) == export(None, scope)
 
 
 def test_output_is_deterministic(network):
@@ -191,3 +216,19 @@ def test_an_unknown_region_is_not_found(kz):
     with pytest.raises(NotFound) as exc:
         export("KZ-99")
     assert (exc.value.code.value, exc.value.field) == ("unknown_region", "region")
+
+
+def test_reports_and_the_facility_bundle_name_a_facility_the_same_way(network):
+    """A consumer joins MeasureReport.subject to the Bundle's Location by identifier (and by id)."""
+    from jedel.facilities.io.fhir_bundle import facilities_export_fhir
+    from jedel.facilities.selectors import facility_list
+
+    locations = {e["resource"]["identifier"][0]["value"]: e["resource"]
+                 for e in json.loads(facilities_export_fhir(facility_list()))["entry"]
+                 if e["resource"]["resourceType"] == "Location"}
+    for entry in export(None)["entry"]:
+        subject = entry["resource"]["subject"]
+        location = locations[subject["identifier"]["value"]]
+        assert location["identifier"] == [subject["identifier"]]
+        assert subject["identifier"]["system"] == f"{BASE}/sid/facility-code"
+        assert subject["reference"] == f"{BASE}/Location/{location['id']}"

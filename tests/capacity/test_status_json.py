@@ -58,7 +58,7 @@ def network(kz):
             lab_tests_performed_per_day=120, mci_immediate_per_hour=2, mci_delayed_per_hour=5,
             mci_minimal_per_hour=20, oxygen_status="limited")
     _submit(b, NOW - timedelta(minutes=90), bed_rows=(("AdultICU", 4, 4), ("Pediatrics", None, None, 3)))
-    _submit(d, NOW - timedelta(minutes=1), bed_rows=())
+    _submit(d, NOW - timedelta(minutes=1), bed_rows=(), oxygen_status="adequate")
     _submit(e, NOW - timedelta(seconds=30), bed_rows=(("MedicalSurgical", 20, 5, 12, 0),), ed_status="closed",
             ed_status_reason="flood")
     _submit(e, NOW - timedelta(minutes=5), bed_rows=(("MedicalSurgical", 1, 1),))  # backfill, not current
@@ -156,8 +156,8 @@ def test_openapi_documents_a_list_of_the_status_model(client):
     from jedel.config.api import api
 
     schema = api.get_openapi_schema()
-    ok = schema["paths"]["/api/status"]["get"]["responses"][200]["content"]["application/json"]["schema"]
+    ok = schema["paths"]["/api/status"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     assert ok == {"items": {"$ref": "#/components/schemas/StatusRow"}, "title": "Response",
                   "type": "array"}
-    ok = schema["paths"]["/api/status/regions"]["get"]["responses"][200]["content"]["application/json"]["schema"]
+    ok = schema["paths"]["/api/status/regions"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     assert ok == {"$ref": "#/components/schemas/TotalsOut"}

@@ -43,7 +43,7 @@ def run(tmp_path: Path, problem: object, *args: str):
 
 
 def test_small_problem_exact(tmp_path: Path) -> None:
-    result = run(tmp_path, SMALL)
+    result = run(tmp_path, SMALL, "--exact")
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     assert out["expected_deaths"] == pytest.approx(0.10 + 0.948, abs=1e-12)
@@ -55,7 +55,7 @@ def test_small_problem_exact(tmp_path: Path) -> None:
     assert out["slot_loads"]["H1"] == [{"immediate": 1, "delayed": 0, "minimal": 0, "expectant": 0}]
     assert out["assignments"][1]["slot"] == 0 and out["assignments"][1]["time_to_care_min"] == 10
     assert out["planning_horizon_h"] == 1 and out["overflow"] == {} and out["n_overflow"] == 0
-    nearest = json.loads(run(tmp_path, SMALL, "--policy", "nearest").stdout)
+    nearest = json.loads(run(tmp_path, SMALL, "--policy", "nearest", "--exact").stdout)
     assert nearest["expected_deaths"] == pytest.approx(0.77 + 0.948, abs=1e-12)
     # today's practice sends b to H1 too, where it is not admitted within the hour: reported as overflow
     assert nearest["overflow"] == {"H1": {"immediate": 1, "delayed": 0, "minimal": 0, "expectant": 0}}
@@ -66,7 +66,7 @@ def test_planning_horizon_spreads_capacity_over_hours(tmp_path: Path) -> None:
     # One immediate place per hour for 2 hours. a (RPM 3) first: 0.77 at 10 min, and b (RPM 9) waits for
     # the second hour: RPM 8 at 60 min, 0.16 -> 0.93. The other way round: 0.10 + RPM 3 at 60 min (RPM 0,
     # 0.948) = 1.048. With a single hour only b was worth the place (0.10 + 0.948).
-    out = json.loads(run(tmp_path, {**SMALL, "planning_horizon_h": 2}).stdout)
+    out = json.loads(run(tmp_path, {**SMALL, "planning_horizon_h": 2}, "--exact").stdout)
     assert out["planning_horizon_h"] == 2 and out["n_unassigned"] == 0
     assert [(a["casualty"], a["slot"], a["time_to_care_min"]) for a in out["assignments"]] == [
         ("a", 0, 10),
@@ -103,8 +103,9 @@ def test_coordinates_without_matrix_use_road_times(tmp_path: Path) -> None:
         "casualties": [{"id": "a", "lat": 43.25249, "lon": 76.9115, "category": "delayed"}],
         "hospitals": [{"id": "Astana", "lat": 51.1801, "lon": 71.44598, "capacity": {"delayed": 1}}],
     }
-    out = json.loads(run(tmp_path, problem).stdout)
+    out = json.loads(run(tmp_path, problem, "--exact").stdout)
     assert out["assignments"][0]["travel_time_min"] == pytest.approx(972.7114534 * 1.3, rel=1e-8)  # 60 km/h
+    assert json.loads(run(tmp_path, problem).stdout)["assignments"][0]["travel_time_min"] == 1264.5  # for people
 
 
 @pytest.mark.parametrize(
@@ -189,3 +190,62 @@ def test_bad_policy_and_missing_file(tmp_path: Path) -> None:
     )
     missing = RUNNER.invoke(make_app(), ["distribute", str(tmp_path / "nope.json")])
     assert missing.exit_code == 2 and missing.stderr.startswith("error: ") and "cannot read" in missing.stderr
+
+
+# -- issue 7: every error of a bad file is listed; figures are rounded for people ---------------------------------
+
+
+def test_every_schema_error_is_listed(tmp_path: Path) -> None:
+    bad = {**SMALL, "casualties": [{"id": "a", "site": "S1", "category": "red"}, {"id": "b", "site": "S1", "rpm": 40},
+                                   {"id": "c", "site": "S1", "rpm": "x"}],
+           "hospitals": [{"id": "H1", "capacity": {"immediate": -3}}], "max_transport_min": -5, "foo": 1}
+    result = run(tmp_path, bad)
+    assert result.exit_code == 2
+    assert sorted(result.stderr.splitlines()) == sorted([
+        "error: max_transport_min: must be >= 0",
+        "error: casualties[0].category: unknown category 'red' (expected one of immediate, delayed, minimal, "
+        "expectant)",
+        "error: casualties[1].rpm: must be in 0..12, got 40",
+        "error: casualties[2].rpm: must be an integer",
+        "error: hospitals[0].capacity.immediate: must be >= 0",
+        "error: foo: unknown field",
+    ])
+
+
+def test_every_site_and_casualty_error_is_listed(tmp_path: Path) -> None:
+    bad = {**SMALL, "sites": [{"id": "S1"}, {"id": "S1", "lat": 4}],
+           "casualties": [{"id": "a", "site": "S2", "category": "immediate"}, {"id": "b", "site": "S1"},
+                          {"id": "c", "site": "S9", "rpm": 3}, {"id": "d", "rpm": 3}]}
+    result = run(tmp_path, bad)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "error: sites[1].id: duplicate id 'S1'",
+        "error: sites[1].lon: required",
+        "error: casualties[0].site: unknown site 'S2'",
+        "error: casualties[1].category: either category or rpm is required",
+        "error: casualties[2].site: unknown site 'S9'",
+        "error: casualties[3].lat: required (or give site)",
+    ]
+
+
+def test_a_long_error_list_is_capped_with_a_count(tmp_path: Path) -> None:
+    bad = {**SMALL, "casualties": [{"id": f"c{i}", "site": "S1", "rpm": 99} for i in range(60)]}
+    lines = run(tmp_path, bad).stderr.splitlines()
+    assert len(lines) == 51
+    assert lines[0] == "error: casualties[0].rpm: must be in 0..12, got 99"
+    assert lines[-1] == "error: ... and 10 more problems"
+
+
+def test_figures_are_rounded_for_people(tmp_path: Path) -> None:
+    exact = json.loads(RUNNER.invoke(make_app(), ["distribute", str(EXAMPLE), "--exact"]).stdout)
+    shown = json.loads(RUNNER.invoke(make_app(), ["distribute", str(EXAMPLE)]).stdout)
+    assert exact["expected_deaths"] != round(exact["expected_deaths"], 2)  # the example does need rounding
+    assert shown["expected_deaths"] == round(exact["expected_deaths"], 2)
+    assert shown["expected_survivors"] == round(exact["expected_survivors"], 2)
+    for e, p in zip(exact["assignments"], shown["assignments"], strict=True):
+        assert p["travel_time_min"] == round(e["travel_time_min"], 1)
+        assert p["time_to_care_min"] == round(e["time_to_care_min"], 1)
+        assert p["death_probability"] == round(e["death_probability"], 3)
+        assert (p["casualty"], p["hospital"], p["slot"]) == (e["casualty"], e["hospital"], e["slot"])
+    assert [g["expected_deaths"] for g in shown["groups"]] == [round(g["expected_deaths"], 2) for g in exact["groups"]]
+    assert "19.090981014970815" not in json.dumps(shown)

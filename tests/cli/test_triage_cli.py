@@ -158,3 +158,69 @@ def test_bad_json_from_stdin(app: typer.Typer) -> None:
     result = runner.invoke(app, ["triage", "-"], input="")
     assert result.exit_code == 2
     assert result.stderr == "error: findings: invalid JSON: Expecting value (line 1, column 1)\n"
+
+
+# -- issue 7: the README example runs as printed; --help lists the findings each method reads -------------------
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+# The findings of each published algorithm (START: Benson 1996; JumpSTART: Romig 2002; SALT: Lerner 2008;
+# RPM: Sacco 2005), written here independently of jedel.cli.triage.
+PUBLISHED_FINDINGS = {
+    "start": {"can_walk", "breathing", "breathing_after_airway_opening", "respiratory_rate_per_min",
+              "peripheral_pulse_palpable", "capillary_refill_s", "obeys_commands"},
+    "jumpstart": {"can_walk", "breathing", "breathing_after_airway_opening", "peripheral_pulse_palpable",
+                  "breathing_after_rescue_breaths", "respiratory_rate_per_min", "avpu", "pain_response_appropriate",
+                  "age_years", "minor_injuries_only"},
+    "salt": {"breathing", "breathing_after_airway_opening", "breathing_after_rescue_breaths", "obeys_commands",
+             "purposeful_movement", "peripheral_pulse_palpable", "respiratory_distress",
+             "major_hemorrhage_controlled", "minor_injuries_only", "likely_to_survive_given_resources"},
+    "rpm": {"respiratory_rate_per_min", "pulse_rate_per_min", "gcs_motor"},
+}
+
+
+def test_readme_triage_example_runs_as_printed(app: typer.Typer) -> None:
+    import shlex
+
+    lines = [line.split("  #")[0].strip() for line in README.read_text(encoding="utf-8").splitlines()
+             if line.startswith("jedel triage ")]
+    assert lines, "README shows no `jedel triage` example"
+    for line in lines:
+        result = runner.invoke(app, shlex.split(line)[1:])
+        assert result.exit_code == 0, (line, result.output)
+        assert json.loads(result.stdout)["category"] == "delayed"
+
+
+def test_help_lists_the_findings_of_each_method(app: typer.Typer) -> None:
+    result = runner.invoke(app, ["triage", "--help"], env={"COLUMNS": "400", "TERMINAL_WIDTH": "400"})
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    for method, names in PUBLISHED_FINDINGS.items():
+        start = text.index(f"{method}: ")
+        listed = text[start + len(method) + 2:].split(" auto: ")[0]
+        for other in PUBLISHED_FINDINGS:  # cut at the next method's line
+            listed = listed.split(f" {other}: ")[0]
+        shown = {part.split(" (")[0].strip() for part in listed.split(", ")}
+        assert shown == names, method
+
+
+def test_engines_ask_only_for_listed_findings() -> None:
+    """Whatever is given, a method never reports a finding missing that its help line does not name."""
+    import random
+
+    from jedel.core.triage import findings_from_json, run_triage
+
+    rng = random.Random(7)
+    values = {"age_years": [0.5, 5, 30], "respiratory_rate_per_min": [0, 10, 24, 40, 50],
+              "pulse_rate_per_min": [0, 40, 80, 130], "capillary_refill_s": [1, 3], "gcs_motor": [1, 4, 6],
+              "avpu": ["A", "V", "P", "U"]}
+    for method, names in PUBLISHED_FINDINGS.items():
+        seen: set[str] = set()
+        for _ in range(400):
+            data = {n: rng.choice(values.get(n, [True, False])) for n in names if rng.random() < 0.5}
+            try:
+                result = run_triage(method, findings_from_json(method, data))
+            except ValueError:
+                continue  # a contradictory combination (e.g. breathing with RR 0)
+            seen.update(result.missing)
+        assert seen <= names, (method, seen - names)

@@ -26,7 +26,7 @@ def test_browser_client_replays_and_reconnects_after_a_restart(request, tmp_path
     with servers(env(), 1, tmp_path) as (server,), sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         try:
-            context = browser.new_context()
+            context = browser.new_context(bypass_csp=True)  # the test drives the client with injected scripts
             context.add_cookies([{"name": "sessionid", "value": session_key, "domain": "127.0.0.1", "path": "/"}])
             page = context.new_page()
             origin = f"http://127.0.0.1:{server.port}"

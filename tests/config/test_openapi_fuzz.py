@@ -1,4 +1,9 @@
-"""Schemathesis against /api/openapi.json: generated requests, valid and invalid, never get a 5xx.
+"""Schemathesis against /api/openapi.json with ALL its checks: the document describes the API exactly.
+
+Every generated request, valid or invalid, gets an answer the document declares (status, media type, schema,
+headers), invalid data is refused, valid data is accepted, and nothing answers 5xx. Examples are derandomized
+(a fixed seed): CI runs the same calls every time, on SQLite and PostgreSQL. JEDEL_FUZZ_EXAMPLES scales the run
+(default: enough for ≥ 10,000 calls over all operations); the number of calls made is printed at the end.
 
 Runs as a national coordinator (token) over a small network, so handlers get past authorisation and the
 generated data reaches validation and the services.
@@ -6,14 +11,40 @@ generated data reaches validation and the services.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
+from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
+from schemathesis.config import SchemathesisConfig
 
-from jedel.config.wsgi import application
+EXAMPLES = int(os.environ.get("JEDEL_FUZZ_EXAMPLES", "120"))
+CONFIG = SchemathesisConfig.from_dict({"checks": {
+    # Valid-by-schema data can still break a domain rule the schema cannot express (occupied beds above staffed,
+    # a report time in the future, a bed type reported twice): those answers are 422 with a code, by design.
+    "positive_data_acceptance": {"expected-statuses": ["2xx", "401", "403", "404", "409", "422"]},
+}})
+# The WSGI handler itself, not jedel.config.wsgi: that module also runs the production start-up checks.
+schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application(), config=CONFIG)
+CALLS: list[int] = []
 
-schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+
+@pytest.fixture(scope="module", autouse=True)
+def _report_calls():
+    yield
+    print(f"\nschemathesis: {len(CALLS)} generated calls")  # noqa: T201  (the figure CI keeps)
+
+
+@pytest.fixture(autouse=True)
+def _quiet_request_log():
+    """Thousands of intended 4xx answers would each log a warning line; the checks judge them instead."""
+    import logging
+
+    logger = logging.getLogger("django.request")
+    level, logger.level = logger.level, logging.ERROR
+    yield
+    logger.setLevel(level)
 
 
 @pytest.fixture(autouse=True)
@@ -44,10 +75,17 @@ def national_token(kz):
 
 
 @schema.parametrize()
-@settings(max_examples=15, deadline=None, derandomize=True,  # same examples every run: CI never flaky
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True,  # same examples every run: CI never flaky
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.filter_too_much])
 @pytest.mark.django_db
-def test_api_never_answers_5xx(case, national_token):
-    response = case.call(headers={"Authorization": f"Bearer {national_token}"})
-    case.validate_response(response, checks=[not_a_server_error])
+def test_api_conforms_to_its_openapi_document(case, national_token):
+    CALLS.append(1)
+    # The session cookie is the other way in (browsers); the fuzzer signs in with the token only, so a
+    # generated session id must not make ignored_auth believe the answer came without valid credentials.
+    if case.cookies:
+        case.cookies.pop("sessionid", None)
+    # identity: the WSGI test transport does not decompress, and gzip is the server's choice, not the API's.
+    headers = {"Authorization": f"Bearer {national_token}", "Accept-Encoding": "identity"}
+    response = case.call(headers=headers)
+    case.validate_response(response, headers=headers)

@@ -45,6 +45,21 @@ COORDINATORS = {**{r: "NNN" for r in ROLES if r != "anonymous"}, "national_coord
                 "regional_coordinator": "YYN"}
 # The audit trail is read within the caller's own scope whatever the target: both coordinators, always.
 AUDIT = {**COORDINATORS, "regional_coordinator": "YYY"}
+# Security officers read the sign-ins and account actions of their own scope too (README, Roles).
+ACCOUNT_AUDIT = {**AUDIT, "security_officer": "YYY"}
+# Lists of what the caller may administer, within its own scope: users (coordinators), tokens (+ the manager).
+TOKEN_LIST = {**AUDIT, "facility_manager": "YYY"}
+
+
+# Notices to one facility, its log and its duty desks: coordinators over it, its manager and security officer.
+NOTICE_SEND = {**FACILITY_WRITE, "security_officer": "YNN"}
+# The log of notices in the caller's own scope, whatever the target.
+NOTICE_LOG = {**{r: "YYY" for r in ("national_coordinator", "regional_coordinator", "facility_manager",
+                                    "security_officer")}, "clinician": "NNN", "viewer": "NNN", "token": "NNN"}
+# Every person (a facility token is a system, not a person).
+PEOPLE = {**EVERYONE, "token": "NNN"}
+# Nobody but the recipient (who is none of the callers): refused as not found, so ids reveal nothing.
+NOBODY = {r: "NNN" for r in ROLES if r != "anonymous"}
 
 
 @dataclass(frozen=True)
@@ -55,6 +70,7 @@ class Endpoint:
     expected: dict[str, str]
     ok: int
     body: Callable[[Facility, dict[str, Facility]], tuple[Any, str]] | None = None
+    refused: int = 403
 
 
 def _report_body(f, world):
@@ -90,6 +106,61 @@ def _edxl_body(f, world):
     return etree.tostring(doc), "application/xml"
 
 
+def _account_of(f):
+    """A facility manager of `f` (made on first use): the account the administration endpoints act on."""
+    from jedel.accounts.models import User
+
+    user = User.objects.filter(username=f"acct-{f.code}").first()
+    return (user or make_user(f"acct-{f.code}", "facility_manager", facility=f)).username
+
+
+def _token_of(f) -> int:
+    return token_create(actor=SYSTEM, name="to-revoke", facility_id=f.pk)[0].pk
+
+
+def _recipient():
+    from jedel.accounts.models import User
+
+    return User.objects.filter(username="pm-recipient").first() or make_user("pm-recipient", "viewer")
+
+
+def _notice_body(f, world):
+    return json.dumps({"kind": "other", "title": "Check", "levels": [[{"user": _recipient().pk}]],
+                       "facility": f.pk, "region": f.region_id}), "application/json"
+
+
+def _notice_at(f):
+    """A notice about `f` to the recipient, made directly (the caller is neither its sender nor recipient)."""
+    from jedel.notifications.models import Delivery, Notice
+
+    now = utcnow()
+    notice = Notice.objects.create(kind="other", title="Check", sender_label="system", facility=f, region=f.region,
+                                   created_at=now, level_started_at=now, levels=[[{"user": _recipient().pk}]],
+                                   ack_timeout_s=[60])
+    Delivery.objects.create(notice=notice, recipient=_recipient(), channel="in_app", queued_at=now, state="sent")
+    return notice
+
+
+def _desk_of(f):
+    from jedel.notifications.models import Desk
+
+    return Desk.objects.get_or_create(kind="admissions", facility=f)[0]
+
+
+def _shift_body(f, world):
+    return json.dumps({"desk": _desk_of(f).pk, "user": _recipient().pk, "starts_at": "2026-12-02T20:00:00Z",
+                       "ends_at": "2026-12-03T08:00:00Z"}), "application/json"
+
+
+def _shift_at(f):
+    from datetime import UTC, datetime
+
+    from jedel.notifications.models import Shift
+
+    return Shift.objects.create(desk=_desk_of(f), user=_recipient(), starts_at=datetime(2026, 12, 2, 20, tzinfo=UTC),
+                                ends_at=datetime(2026, 12, 3, 8, tzinfo=UTC))
+
+
 ENDPOINTS = [
     Endpoint("list_regions", "get", lambda f: "/api/geo/regions", EVERYONE, 200),
     Endpoint("get_region_boundary", "get", lambda f: f"/api/geo/regions/{f.region.iso_code}/boundary", EVERYONE, 200),
@@ -114,7 +185,21 @@ ENDPOINTS = [
              EVERYONE, 200),
     Endpoint("export_saner", "get", lambda f: f"/api/export/saner.json?region={f.region.iso_code}",
              EVERYONE, 200),
-    Endpoint("list_audit", "get", lambda f: "/api/accounts/audit", AUDIT, 200),
+    Endpoint("list_audit", "get", lambda f: "/api/accounts/audit", ACCOUNT_AUDIT, 200),
+    # Account administration: a user of the target facility (managed by coordinators over it), its tokens.
+    Endpoint("list_users", "get", lambda f: "/api/accounts/users", AUDIT, 200),
+    Endpoint("deactivate_user", "post", lambda f: f"/api/accounts/users/{_account_of(f)}/deactivate",
+             COORDINATORS, 200),
+    Endpoint("activate_user", "post", lambda f: f"/api/accounts/users/{_account_of(f)}/activate",
+             COORDINATORS, 200),
+    Endpoint("unlock_user", "post", lambda f: f"/api/accounts/users/{_account_of(f)}/unlock", COORDINATORS, 200),
+    Endpoint("set_user_password", "post", lambda f: f"/api/accounts/users/{_account_of(f)}/password",
+             COORDINATORS, 200, lambda f, world: (json.dumps({"password": "a-new-long-passphrase-7"}),
+                                                  "application/json")),
+    Endpoint("list_tokens", "get", lambda f: "/api/accounts/tokens", TOKEN_LIST, 200),
+    Endpoint("create_token", "post", lambda f: "/api/accounts/tokens", FACILITY_WRITE, 201,
+             lambda f, world: (json.dumps({"name": "his", "facility": f.code}), "application/json")),
+    Endpoint("revoke_token", "post", lambda f: f"/api/accounts/tokens/{_token_of(f)}/revoke", FACILITY_WRITE, 200),
     Endpoint("submit_report", "post", lambda f: f"/api/facilities/{f.code}/reports", REPORT, 201, _report_body),
     Endpoint("create_facility", "post", lambda f: "/api/facilities", COORDINATORS, 201, _create_body),
     Endpoint("update_facility", "patch", lambda f: f"/api/facilities/{f.code}", FACILITY_WRITE,
@@ -135,6 +220,21 @@ ENDPOINTS = [
     Endpoint("assess_triage", "post", lambda f: "/api/triage/start", EVERYONE, 200,
              lambda f, world: (json.dumps({"findings": {"can_walk": False, "breathing": True,
                                                         "respiratory_rate_per_min": 34}}), "application/json")),
+    # Notifications: sending to a facility and its log follow the facility's scope; one's inbox and the
+    # rosters are open to every person (not to facility tokens); answering is for the recipient alone.
+    Endpoint("send_notice", "post", lambda f: "/api/notices", NOTICE_SEND, 201, _notice_body),
+    Endpoint("list_notices", "get", lambda f: "/api/notices", NOTICE_LOG, 200),
+    Endpoint("get_notice_stats", "get", lambda f: "/api/notices/stats", NOTICE_LOG, 200),
+    Endpoint("get_notice", "get", lambda f: f"/api/notices/{_notice_at(f).pk}", NOTICE_SEND, 200),
+    Endpoint("list_inbox", "get", lambda f: "/api/notices/inbox", PEOPLE, 200),
+    Endpoint("answer_delivery", "post",
+             lambda f: f"/api/notices/deliveries/{_notice_at(f).deliveries.get().pk}/answer", NOBODY, 200,
+             lambda f, world: (json.dumps({"answer": "read"}), "application/json"), refused=404),
+    Endpoint("list_rosters", "get", lambda f: "/api/rosters", PEOPLE, 200),
+    Endpoint("create_desk", "post", lambda f: "/api/rosters/desks", NOTICE_SEND, 201,
+             lambda f, world: (json.dumps({"kind": "security", "facility": f.pk}), "application/json")),
+    Endpoint("add_shift", "post", lambda f: "/api/rosters/shifts", NOTICE_SEND, 201, _shift_body),
+    Endpoint("remove_shift", "delete", lambda f: f"/api/rosters/shifts/{_shift_at(f).pk}", NOTICE_SEND, 204),
 ]
 
 
@@ -194,6 +294,8 @@ def test_endpoint_role_target(endpoint: Endpoint, role: str, target: str, world)
         assert response.status_code == 401, response.content[:300]
     elif expected_allowed:
         assert response.status_code == endpoint.ok, response.content[:500]
+    elif endpoint.refused == 404:
+        assert response.status_code == 404, response.content[:300]
     else:
         assert response.status_code == 403, response.content[:300]
         assert response.json()["detail"][0]["code"] in {"forbidden", "token_wrong_facility"}

@@ -13,17 +13,17 @@ from jedel.accounts.models import AuditEvent, Role, ScopeLevel
 from jedel.accounts.policy import Principal
 from jedel.facilities.io import ImportFailed
 from jedel.facilities.io.csv_format import COLUMNS, facilities_import_csv
-from jedel.facilities.io.fhir_bundle import (
-    CAPABILITY_CS,
-    CODE_SYSTEM,
-    KIND_CS,
-    TRAUMA_CS,
-    facilities_export_fhir,
-    facilities_import_fhir,
-)
+from jedel.facilities.io.fhir_bundle import facilities_export_fhir
+from jedel.facilities.io.fhir_import import facilities_import_fhir
 from jedel.facilities.models import Facility
 from jedel.facilities.selectors import facility_list
 
+# Written out, not taken from the code under test: the test settings' canonical base.
+BASE = "http://127.0.0.1:8000/fhir"
+CODE_SYSTEM, KIND_CS, TRAUMA_CS, CAPABILITY_CS = (f"{BASE}/sid/facility-code", f"{BASE}/CodeSystem/facility-kind",
+                                                  f"{BASE}/CodeSystem/trauma-level",
+                                                  f"{BASE}/CodeSystem/facility-capability")
+ROLE_CODE = "http://terminology.hl7.org/CodeSystem/v3-RoleCode"
 NATIONAL = Principal(label="ncc", role=Role.NATIONAL_COORDINATOR, scope_level=ScopeLevel.NATIONAL)
 CSV = "\n".join([
     ",".join(COLUMNS),
@@ -31,6 +31,11 @@ CSV = "\n".join([
      "71.44598,1,neurosurgery;helipad;ct,60,false"),
     "ALA-1,City Hospital 1,,Городская больница 1,city_hospital,private,KZ-75,,43.25,76.95,,,240,true",
 ]) + "\n"
+
+
+@pytest.fixture(autouse=True)
+def _fhir_base(settings):
+    settings.JEDEL_FHIR_BASE = BASE
 
 
 @pytest.fixture
@@ -44,8 +49,11 @@ def export() -> str:
 
 
 def test_export_is_a_valid_r4_collection_of_organization_and_location_pairs(registry):
-    doc = json.loads(export())
-    Bundle.model_validate(doc)
+    text = export()
+    doc = json.loads(text)
+    # Not validated per request (seconds for the national file): what we write is what the models write.
+    assert json.loads(Bundle.model_validate(doc).model_dump_json(exclude_none=True)) == doc
+    assert text == json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     assert (doc["resourceType"], doc["type"], len(doc["entry"])) == ("Bundle", "collection", 4)
     assert [e["resource"]["resourceType"] for e in doc["entry"]] == ["Organization", "Location"] * 2
     org, loc = (e["resource"] for e in doc["entry"][2:])
@@ -55,7 +63,7 @@ def test_export_is_a_valid_r4_collection_of_organization_and_location_pairs(regi
     address = loc["address"]
     assert (address["state"], address["country"], address["city"]) == ("KZ-71", "KZ", "Astana")
     assert [(t["coding"][0]["system"], t["coding"][0]["code"]) for t in loc["type"]] == [
-        (KIND_CS, "national_centre"), (TRAUMA_CS, "1"), (CAPABILITY_CS, "neurosurgery"),
+        (ROLE_CODE, "HOSP"), (KIND_CS, "national_centre"), (TRAUMA_CS, "1"), (CAPABILITY_CS, "neurosurgery"),
         (CAPABILITY_CS, "helipad"), (CAPABILITY_CS, "ct")]
     langs = {x["extension"][0]["valueCode"]: x["extension"][1]["valueString"]
              for x in loc["_name"]["extension"]}
@@ -121,7 +129,8 @@ def test_registry_rule_errors_name_the_entry_and_fhir_field(registry):
     with pytest.raises(ImportFailed) as exc:
         facilities_import_fhir(json.dumps(doc), actor=NATIONAL)
     assert [(i.index, i.field, i.code.value, i.message) for i in exc.value.issues] == [
-        (1, "Location.identifier", "bad_entry", "needs an identifier with system urn:jedel:facility-code"),
+        (1, "Location.identifier", "bad_entry", "needs an identifier with system http://127.0.0.1:8000/fhir/sid/facility-code, or another system's "
+            "identifier that is a valid facility code"),
         (3, "Location.address.state", "unknown_region", "unknown region 'KZ-99' (ISO 3166-2, e.g. KZ-75)"),
         (3, "Location.position.latitude", "bad_entry", "must be between 40 and 56"),
     ]

@@ -149,7 +149,7 @@ def test_import_json_body_dry_run_and_fhir(national):
                         content_type="application/json")
     assert dry.json() == {"format": "csv", "created": 1, "updated": 0, "unchanged": 0, "dry_run": True}
     assert not Facility.objects.filter(code="NEW-1").exists()
-    bundle = national.get("/api/facilities/export.fhir.json").content
+    bundle = b"".join(national.get("/api/facilities/export.fhir.json").streaming_content)
     Facility.objects.filter(code="AST-1").delete()
     fhir = national.post("/api/facilities/import", data=bundle, content_type="application/fhir+json")
     assert fhir.json() == {"format": "fhir", "created": 1, "updated": 0, "unchanged": 1, "dry_run": False}
@@ -162,8 +162,8 @@ def test_exports(national):
     astana = national.get("/api/facilities/export.csv?region=KZ-71")
     assert astana.content.decode() == f"{HEADER}\n{ROW_AST}\n"
     fhir = national.get("/api/facilities/export.fhir.json?region=KZ-75")
-    assert fhir["Content-Type"] == "application/fhir+json"
-    assert len(json.loads(fhir.content)["entry"]) == 2
+    assert fhir["Content-Type"] == "application/fhir+json; charset=utf-8"
+    assert len(json.loads(b"".join(fhir.streaming_content))["entry"]) == 2
 
 
 def test_facility_token_reads_but_cannot_write_the_registry(seeded):
@@ -208,7 +208,7 @@ def test_viewer_can_read_and_export_but_not_import(seeded, scope):
     ({"data": {"format": "csv", "text": 7}, "content_type": "application/json"}, "required", ["text"]),
     ({"data": [1, 2], "content_type": "application/json"}, "fhir_invalid", ["resourceType"]),
     ({"data": {"other": "field"}}, "required", ["file"]),  # multipart without the file
-    ({"data": b"\xff\xfe", "content_type": "text/csv"}, "bad_encoding", ["line", 1, "file"]),
+    ({"data": b"Caf\xe9", "content_type": "text/csv"}, "bad_encoding", ["line", 1, "file"]),
 ])
 def test_malformed_import_bodies_are_422_never_500(national, kwargs, code, loc):
     response = national.post("/api/facilities/import", **kwargs)

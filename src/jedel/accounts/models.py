@@ -33,8 +33,6 @@ class User(AbstractUser):
     # A string reference keeps accounts below facilities on the import ladder.
     scope_facility = models.ForeignKey("facilities.Facility", null=True, blank=True, on_delete=models.PROTECT,
                                        related_name="+")
-    failed_logins = models.PositiveIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
     preferred_language = models.CharField(max_length=2, blank=True)
 
     class Meta:
@@ -84,9 +82,32 @@ class AuditEvent(models.Model):
     object_type = models.CharField(max_length=64, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     region = models.ForeignKey("geo.Region", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The facility the event concerns (a facility user's sign-in, a facility token): lets a facility-scoped
+    # security officer read their own facility's account events, and the page filter by facility.
+    facility = models.ForeignKey("facilities.Facility", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
     outcome = models.CharField(max_length=8, choices=Outcome.choices, default=Outcome.OK)
     changes = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["region", "-at"])]
+        indexes = [models.Index(fields=["region", "-at"]), models.Index(fields=["facility", "-at"]),
+                   models.Index(fields=["action", "-at"])]
+
+
+class SignInThrottle(models.Model):
+    """Failed sign-ins counted per (username, client address), and per client address (username "").
+
+    Kept in the database, not the cache: every server process shares it and counts under a row lock (the
+    local-memory cache is per process, so N workers would allow N times the limit), and a cache may evict
+    the keys an attacker wants gone. See `jedel.accounts.signin`.
+    """
+
+    username = models.CharField(max_length=150, blank=True)
+    client = models.CharField(max_length=64)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    blocked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["username", "client"], name="sign_in_throttle_key")]

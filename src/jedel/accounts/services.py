@@ -1,4 +1,7 @@
-"""Writes of the accounts app: audit trail, permission enforcement, users, tokens, sign-in with lockout."""
+"""Writes of the accounts app: audit trail, permission enforcement, user creation, tokens.
+
+Sign-in and its throttling live in `signin.py`; account administration (deactivate, unlock, passwords,
+issuing and revoking tokens on behalf of others) in `administration.py`."""
 
 from __future__ import annotations
 
@@ -7,8 +10,6 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
-from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,11 +27,12 @@ SYSTEM = Principal(label="system", role=Role.NATIONAL_COORDINATOR, scope_level=S
 
 def audit_record(*, actor: Principal, action: str, object_type: str = "", object_id: Any = "",
                  region_id: int | None = None, changes: dict[str, Any] | None = None,
-                 outcome: str = AuditEvent.Outcome.OK, now: datetime | None = None) -> AuditEvent:
+                 outcome: str = AuditEvent.Outcome.OK, now: datetime | None = None,
+                 facility_id: int | None = None) -> AuditEvent:
     """Append one audit event. Call inside the same transaction as the write it records."""
     return AuditEvent.objects.create(
-        at=now or utcnow(), actor_id=actor.user_id, actor_label=actor.label, action=action,
-        object_type=object_type, object_id=str(object_id), region_id=region_id,
+        at=now or utcnow(), actor_id=actor.user_id, actor_label=actor.label[:200], action=action,
+        object_type=object_type, object_id=str(object_id)[:64], region_id=region_id, facility_id=facility_id,
         outcome=outcome, changes=changes or {},
     )
 
@@ -66,7 +68,8 @@ def token_create(*, actor: Principal, name: str, facility_id: int | None = None,
     token = ApiToken.objects.create(name=name, prefix=raw[4:12], digest=_digest(raw),
                                     facility_id=facility_id, user=user)
     audit_record(actor=actor, action="token_create", object_type="api_token", object_id=token.pk,
-                 region_id=region_id, changes={"name": name, "facility_id": facility_id})
+                 region_id=region_id, facility_id=facility_id,
+                 changes={"name": name, "owner": user.username if user else None, "prefix": token.prefix})
     return token, raw
 
 
@@ -93,10 +96,14 @@ def token_principal(raw: str, *, now: datetime | None = None) -> Principal | Non
 
 @transaction.atomic
 def token_revoke(*, actor: Principal, token_id: int, region_id: int | None = None) -> None:
-    """Revoke a token now."""
+    """Revoke a token now (a token already revoked keeps its first revocation time)."""
+    token = ApiToken.objects.select_for_update().filter(pk=token_id).first()
+    if token is None or token.revoked_at is not None:
+        return
     ApiToken.objects.filter(pk=token_id).update(revoked_at=utcnow())
     audit_record(actor=actor, action="token_revoke", object_type="api_token", object_id=token_id,
-                 region_id=region_id)
+                 region_id=region_id, facility_id=token.facility_id,
+                 changes={"name": token.name, "prefix": token.prefix})
 
 
 def _scope_check(role: Role, scope_level: ScopeLevel, region_id: int | None, facility_id: int | None) -> None:
@@ -136,50 +143,6 @@ def user_create(*, actor: Principal, username: str, password: str, role: Role,
         user.full_clean(exclude=["password"])
         user.save()
         audit_record(actor=actor, action="user_create", object_type="user", object_id=user.pk,
-                     region_id=target_region, changes={"username": username, "role": role.value,
-                                                       "scope_level": scope_level.value})
+                     region_id=target_region, facility_id=user.scope_facility_id,
+                     changes={"username": username, "role": role.value, "scope_level": scope_level.value})
     return user
-
-
-def sign_in(*, username: str, password: str, request: Any = None, now: datetime | None = None) -> User:
-    """Authenticate with lockout: JEDEL_LOGIN_MAX_FAILURES failures lock the account for the window.
-
-    The attempt is counted atomically *before* the password is checked (the user's row is locked while it is
-    counted), so parallel guesses cannot all slip through the check at once: once the count reaches the
-    limit, every further attempt is refused with 429 until the window ends, whatever its password.
-    """
-    now = now or utcnow()
-    user = _attempt_count(username, now)
-    authed = authenticate(request, username=username, password=password)
-    if authed is None:
-        if user is not None and user.failed_logins >= settings.JEDEL_LOGIN_MAX_FAILURES:
-            _lock(user, username, now)
-        raise DomainError(AccountError.BAD_CREDENTIALS, status=401)
-    User.objects.filter(pk=authed.pk).update(failed_logins=0, locked_until=None)
-    return authed  # type: ignore[return-value]
-
-
-def _attempt_count(username: str, now: datetime) -> User | None:
-    """Count one attempt for `username` (its failure count as it now stands); 429 if locked or over the limit."""
-    with transaction.atomic():
-        user = User.objects.select_for_update().filter(username=username).first()
-        if user is None:
-            return None
-        if user.locked_until and user.locked_until > now:
-            raise DomainError(AccountError.LOCKED, status=429)
-        if user.locked_until is not None:  # the window has passed: start counting afresh
-            user.failed_logins, user.locked_until = 0, None
-        if user.failed_logins >= settings.JEDEL_LOGIN_MAX_FAILURES:
-            raise DomainError(AccountError.LOCKED, status=429)
-        user.failed_logins += 1
-        User.objects.filter(pk=user.pk).update(failed_logins=user.failed_logins, locked_until=None)
-    return user
-
-
-def _lock(user: User, username: str, now: datetime) -> None:
-    locked = now + timedelta(minutes=settings.JEDEL_LOGIN_LOCKOUT_MINUTES)
-    with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(locked_until=locked)
-        audit_record(actor=Principal(label=username, role=None, scope_level=ScopeLevel.NATIONAL, user_id=user.pk),
-                     action="account_locked", object_type="user", object_id=user.pk, now=now,
-                     outcome=AuditEvent.Outcome.DENIED)

@@ -1,8 +1,11 @@
-"""Sign in (with lockout), sign out, and the audit trail page."""
+"""Sign in (throttled), sign out, and the audit trail page."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.auth import login, logout
+from django.core.paginator import Paginator
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,9 +14,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from jedel.accounts import selectors
+from jedel.accounts.audit_text import ACCOUNT_ACTIONS, action_choices, action_label, change_lines, object_label
 from jedel.accounts.forms import SignInForm
 from jedel.accounts.policy import principal_for_user
-from jedel.accounts.services import sign_in
+from jedel.accounts.signin import SignInThrottled, client_address, sign_in
 from jedel.common.errors import DomainError
 
 
@@ -30,16 +34,22 @@ def login_page(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST or None)
     error = None
     status = 200
+    retry_after = None
     if request.method == "POST" and form.is_valid():
         try:
             user = sign_in(username=form.cleaned_data["username"], password=form.cleaned_data["password"],
-                           request=request)
+                           client=client_address(request))
+        except SignInThrottled as exc:
+            error, status, retry_after = exc.detail, exc.status, exc.retry_after_s
         except DomainError as exc:
             error, status = exc.detail, exc.status
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect(_safe_next(request))
-    return render(request, "accounts/login.html", {"form": form, "error": error}, status=status)
+    response = render(request, "accounts/login.html", {"form": form, "error": error}, status=status)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @require_POST
@@ -48,11 +58,35 @@ def logout_page(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:login")
 
 
+AUDIT_PAGE_SIZE = 50
+
+
+def _date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
 @login_required
 def audit_page(request: HttpRequest) -> HttpResponse:
+    """The audit trail of the viewer's scope: filters (who, action, facility, Almaty days), 50 a page."""
     p = principal_for_user(request.user)
+    g = request.GET
+    filters = selectors.AuditFilter(who=g.get("who", "")[:200], action=g.get("action", "")[:64],
+                                    facility=g.get("facility", "")[:64], since=_date(g.get("since", "")),
+                                    until=_date(g.get("until", "")))
     try:
-        events = list(selectors.audit_list(viewer=p))
+        kinds = selectors.audit_scope(p)
+        events = selectors.audit_list(viewer=p, filters=filters, limit=None)
     except DomainError as exc:
         return render(request, "common/error.html", {"error": exc.detail}, status=exc.status)
-    return render(request, "accounts/audit.html", {"events": events})
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(g.get("page"))
+    rows = [{"e": e, "action": action_label(e.action), "object": object_label(e.object_type),
+             "changes": change_lines(e.changes)} for e in page.object_list]
+    query = g.copy()
+    query.pop("page", None)
+    choices = [(k, v) for k, v in action_choices() if kinds == "all" or k in ACCOUNT_ACTIONS]
+    return render(request, "accounts/audit.html", {
+        "rows": rows, "page": page, "filters": filters, "actions": choices, "query": query.urlencode(),
+        "accounts_only": kinds == "accounts"})

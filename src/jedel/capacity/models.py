@@ -38,6 +38,33 @@ class OxygenStatus(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
 
 
+class FacilityOperation(models.TextChoices):
+    """EDXL-HAVE 1.0 HospitalFacilityStatus/FacilityStatus: can the building be used at all."""
+
+    NORMAL = "normal", _("Normal operations")
+    COMPROMISED = "compromised", _("Compromised")
+    EVACUATING = "evacuating", _("Evacuating")
+    CLOSED = "closed", _("Closed")
+
+
+class SecurityStatus(models.TextChoices):
+    """EDXL-HAVE 1.0 HospitalFacilityStatus/SecurityStatus (Sahana Eden adds "closed"; so does Jedel)."""
+
+    NORMAL = "normal", _("Normal")
+    ELEVATED = "elevated", _("Elevated")
+    RESTRICTED_ACCESS = "restricted_access", _("Restricted access")
+    LOCKDOWN = "lockdown", _("Lockdown")
+    QUARANTINE = "quarantine", _("Quarantine")
+    CLOSED = "closed", _("Closed")
+
+
+class Staffing(models.TextChoices):
+    """EDXL-HAVE 1.0 HospitalResourcesStatus/Staffing."""
+
+    ADEQUATE = "adequate", _("Adequate")
+    INSUFFICIENT = "insufficient", _("Insufficient")
+
+
 class ReportSource(models.TextChoices):
     WEB = "web", _("Web form")
     API = "api", _("API")
@@ -66,10 +93,22 @@ class CapacityReport(models.Model):
     mci_delayed_per_hour = models.PositiveIntegerField(null=True, blank=True)
     mci_minimal_per_hour = models.PositiveIntegerField(null=True, blank=True)
     note = models.TextField(blank=True)
+    # Operational status (EDXL-HAVE HospitalFacilityStatus / HospitalResourcesStatus); "" / None = not reported.
+    facility_status = models.CharField(max_length=12, choices=FacilityOperation.choices, blank=True)
+    security_status = models.CharField(max_length=20, choices=SecurityStatus.choices, blank=True)
+    staffing = models.CharField(max_length=12, choices=Staffing.choices, blank=True)
+    admissions_24h = models.PositiveIntegerField(null=True, blank=True)
+    discharges_24h = models.PositiveIntegerField(null=True, blank=True)
+    deaths_24h = models.PositiveIntegerField(null=True, blank=True)
+    # Set when the sender can be retried (an EDXL-HAVE hospital's content, later an Idempotency-Key): a second
+    # submission with the same key for the same facility returns the stored report instead of a new one.
+    idempotency_key = models.CharField(max_length=200, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["facility", "-reported_at"], name="report_facility_latest")]
         constraints = [
+            models.UniqueConstraint(fields=["facility", "idempotency_key"], condition=~Q(idempotency_key=""),
+                                    name="report_idempotency_key_unique"),
             models.CheckConstraint(name="report_vent_in_use_le_total",
                                    condition=Q(ventilators_in_use__isnull=True) | Q(ventilators_total__isnull=True)
                                    | Q(ventilators_in_use__lte=F("ventilators_total"))),

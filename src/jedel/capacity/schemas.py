@@ -1,46 +1,61 @@
 """API schemas of capacity reporting and the board.
 
-Input counts are plain ints on purpose: the service rejects negatives with NEGATIVE_COUNT and the exact field
-path, the same answer the web form and the EDXL-HAVE import get.
+Input counts are strict ints (a string "5" or `true` is refused: a client that sends them has a bug worth
+seeing) whose range and enums are stated in the OpenAPI document but checked by the service, which rejects
+negatives with NEGATIVE_COUNT and the exact field path, the same answer the web form and the EDXL-HAVE import
+get.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
 from ninja.renderers import JSONRenderer
-from pydantic import AwareDatetime
+from pydantic import StrictBool, StrictInt, WithJsonSchema
 
+from jedel.capacity.models import BedType, EdStatus, OxygenStatus
 from jedel.capacity.report_input import BedInput, ReportInput
+from jedel.capacity.services.report_rules import MAX_COUNT, REASON_MAX_LENGTH
+from jedel.common.moments import ApiDatetime
 from jedel.capacity.selectors.status_model import ReportFigures
 from jedel.capacity.selectors.totals import AreaTotals, RegionBase, national_from, overdue_count
 
 
+Count = Annotated[StrictInt, WithJsonSchema({"type": "integer", "minimum": 0, "maximum": MAX_COUNT})]
+
+
+def _enum(choices: list[str], description: str) -> Any:
+    return WithJsonSchema({"type": "string", "enum": choices, "description": description})
+
+
 class BedIn(Schema):
-    bed_type: str = Field(description="EDXL-HAVE bed type, e.g. AdultICU, MedicalSurgical")
-    staffed: int | None = None
-    occupied: int | None = None
-    available: int | None = Field(None, description="omit to derive staffed − occupied")
-    surge_24h: int | None = None
+    bed_type: Annotated[str, _enum(list(BedType.values), "EDXL-HAVE bed type")]
+    staffed: Count | None = None
+    occupied: Count | None = None
+    available: Count | None = Field(None, description="omit to derive staffed − occupied")
+    surge_24h: Count | None = None
 
 
 class ReportIn(Schema):
-    reported_at: AwareDatetime = Field(description="when the figures were true, with a UTC offset")
+    """At least one figure (a bed type, a count, equipment, oxygen, or a non-open ED status) is required."""
+
+    reported_at: ApiDatetime = Field(description="when the figures were true, with a UTC offset, from 2000 on")
     beds: list[BedIn] = Field(default_factory=list, max_length=50)
-    ventilators_total: int | None = None
-    ventilators_in_use: int | None = None
-    oxygen_status: str = "unknown"
-    ct_operational: bool | None = None
-    xray_operational: bool | None = None
-    lab_tests_capacity_per_day: int | None = None
-    lab_tests_performed_per_day: int | None = None
-    ed_status: str = "open"
-    ed_status_reason: str = ""
-    mci_immediate_per_hour: int | None = None
-    mci_delayed_per_hour: int | None = None
-    mci_minimal_per_hour: int | None = None
+    ventilators_total: Count | None = None
+    ventilators_in_use: Count | None = None
+    oxygen_status: Annotated[str, _enum(list(OxygenStatus.values), "oxygen supply")] = "unknown"
+    ct_operational: StrictBool | None = None
+    xray_operational: StrictBool | None = None
+    lab_tests_capacity_per_day: Count | None = None
+    lab_tests_performed_per_day: Count | None = None
+    ed_status: Annotated[str, _enum(list(EdStatus.values), "emergency department; diversion and closed need a "
+                                                          "reason")] = "open"
+    ed_status_reason: str = Field("", json_schema_extra={"maxLength": REASON_MAX_LENGTH})
+    mci_immediate_per_hour: Count | None = None
+    mci_delayed_per_hour: Count | None = None
+    mci_minimal_per_hour: Count | None = None
     note: str = Field("", max_length=4000)
 
     def to_input(self) -> ReportInput:

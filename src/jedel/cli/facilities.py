@@ -58,10 +58,14 @@ def demo(seed: SeedOpt = 2026) -> None:
     for login in users.logins:
         table.add_row(login.username, login.password, login.role, login.scope)
     console.print(table)
-    console.print(f"API token for {users.hospital_code} ({users.hospital_name}), shown once:",
-                  highlight=False, soft_wrap=True)
-    console.print(f"  {users.token}", highlight=False, soft_wrap=True)
-    console.print("Open http://127.0.0.1:8000/ once `jedel serve` runs (`make demo` starts it).",
+    if users.token is None:  # the existing demo token keeps working; its secret was shown when it was made
+        console.print(f"API token for {users.hospital_code}: kept ({users.token_kept} working; "
+                      "`jedel token list`, `jedel token rotate ID` for a new secret).", highlight=False, soft_wrap=True)
+    else:
+        console.print(f"API token for {users.hospital_code} ({users.hospital_name}), shown once:",
+                      highlight=False, soft_wrap=True)
+        console.print(f"  {users.token}", highlight=False, soft_wrap=True)
+    console.print("Open http://127.0.0.1:8000/ once `JEDEL_DEMO=1 jedel serve` runs (`make demo` starts it).",
                   soft_wrap=True)
 
 
@@ -75,13 +79,15 @@ def _read(file: Path) -> bytes:
 def _run_import(action: Any) -> Any:
     """Run an import; print every problem on stderr (exit 2) or the one domain error."""
     from jedel.common.errors import DomainError
-    from jedel.facilities.io import ImportFailed
+    from jedel.facilities.io import MAX_LISTED_ISSUES, ImportFailed
 
     try:
         return action()
     except ImportFailed as exc:
-        for issue in exc.issues:
+        for issue in exc.issues[:MAX_LISTED_ISSUES]:
             typer.echo(str(issue), err=True)
+        if exc.more:
+            typer.echo(exc.more, err=True)
         typer.echo(f"error: {len(exc.issues)} problem(s); nothing was imported", err=True)
         raise typer.Exit(2) from None
     except DomainError as exc:

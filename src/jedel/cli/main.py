@@ -6,7 +6,7 @@ import os
 
 import typer
 
-from jedel.cli import distribute, facilities, interop, platform, triage
+from jedel.cli import distribute, facilities, interop, notify, platform, tokens, triage, users
 from jedel.cli.groups import export_app, import_app
 
 app = typer.Typer(
@@ -17,10 +17,13 @@ app = typer.Typer(
 )
 
 platform.register(app)
+users.register(app)
+tokens.register(app)
 facilities.register(app)
 interop.register(app)
 triage.register(app)
 distribute.register(app)
+notify.register(app)
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 

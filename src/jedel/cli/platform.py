@@ -31,7 +31,12 @@ def serve(
     setup()
     from django.core.management import call_command
 
+    from jedel.config.startup import refuse_demo_secret_key
+
+    refuse_demo_secret_key()  # before anything is printed: the refusal is the only line
     os.environ.setdefault("JEDEL_DEBUG", "0")
+    # One server, no separate worker: escalations and e-mail/SMS sends run in it (jedel/notifications/inserver.py).
+    os.environ.setdefault("JEDEL_NOTIFY_WORKER", "in-server")
     call_command("collectstatic", interactive=False, verbosity=0)
     typer.echo(_("Jedel is running on %(url)s  (Ctrl+C to stop)") % {"url": f"http://{host}:{port}/"})
     from daphne.cli import CommandLineInterface

@@ -26,6 +26,34 @@ from jedel.core.triage import (
 METHOD_CHOICES = TRIAGE_METHODS
 PERFUSION_CHOICES: tuple[str, ...] = get_args(PerfusionCheck)
 
+# The findings each algorithm reads, in the order it asks for them (the engines' docstrings cite the
+# published algorithms). A finding not given is "not assessed"; the result then names what it still needs.
+FINDINGS_BY_METHOD: dict[str, tuple[str, ...]] = {
+    "start": ("can_walk", "breathing", "breathing_after_airway_opening", "respiratory_rate_per_min",
+              "peripheral_pulse_palpable", "capillary_refill_s", "obeys_commands"),
+    "jumpstart": ("can_walk", "breathing", "breathing_after_airway_opening", "peripheral_pulse_palpable",
+                  "breathing_after_rescue_breaths", "respiratory_rate_per_min", "avpu",
+                  "pain_response_appropriate", "age_years", "minor_injuries_only"),
+    "salt": ("breathing", "breathing_after_airway_opening", "breathing_after_rescue_breaths", "obeys_commands",
+             "purposeful_movement", "peripheral_pulse_palpable", "respiratory_distress",
+             "major_hemorrhage_controlled", "minor_injuries_only", "likely_to_survive_given_resources"),
+    "rpm": ("respiratory_rate_per_min", "pulse_rate_per_min", "gcs_motor"),
+}
+_UNITS = {"respiratory_rate_per_min": "breaths/min", "pulse_rate_per_min": "beats/min", "capillary_refill_s": "s",
+          "age_years": "years", "avpu": "A/V/P/U", "gcs_motor": "1-6"}
+
+
+def _findings_help() -> str:
+    """The epilog of `jedel triage --help`: each method's findings (true/false unless a unit is shown)."""
+    lines = ["Findings each method reads (true/false unless a unit or range is shown):"]
+    for method, names in FINDINGS_BY_METHOD.items():
+        shown = ", ".join(f"{n} ({_UNITS[n]})" if n in _UNITS else n for n in names)
+        lines.append(f"{method}: {shown}")
+    lines += ["auto: age_years, then jumpstart under 8 years, start otherwise",
+              "Example: jedel triage --method start '{\"can_walk\": false, \"breathing\": true, "
+              "\"respiratory_rate_per_min\": 24, \"peripheral_pulse_palpable\": true, \"obeys_commands\": true}'"]
+    return "\n\n".join(lines)
+
 
 def triage(
     findings: Annotated[
@@ -71,7 +99,7 @@ def triage(
 
 def register(app: typer.Typer) -> None:
     """Add the `triage` command to the `jedel` app."""
-    app.command("triage")(triage)
+    app.command("triage", epilog=_findings_help(), rich_help_panel=None)(triage)
 
 
 def _parse_threshold(text: str | None) -> float | None:

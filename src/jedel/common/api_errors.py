@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -11,6 +12,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from jedel.common.errors import DomainError
+from jedel.common.limits import JsonTooDeep, MAX_JSON_DEPTH, limit_for, too_large_message
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +38,27 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        # django-ninja turns any failure to parse the body into a 400 "Cannot parse request body"; the cause says
+        # which: too deep to be a Jedel document (422, like every other invalid input) or not JSON at all.
+        if isinstance(exc.__cause__, JsonTooDeep):
+            msg = _("The JSON body is nested more than %(depth)d levels deep.") % {"depth": MAX_JSON_DEPTH}
+            return api.create_response(request, {"detail": [{"code": "too_deeply_nested", "loc": ["body"],
+                                                             "msg": msg}]}, status=422)
+        if isinstance(exc.__cause__, RequestDataTooBig):
+            return _too_large(request)
         return api.create_response(request, {"detail": [{"code": "http_error", "msg": str(exc)}]},
                                    status=exc.status_code)
+
+    @api.exception_handler(RequestDataTooBig)
+    def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return _too_large(request)
+
+    def _too_large(request: HttpRequest) -> HttpResponse:
+        # Normally refused earlier by RequestSizeLimitMiddleware from Content-Length; this is Django's own
+        # DATA_UPLOAD_MAX_MEMORY_SIZE check (e.g. a form field), never a 500.
+        limit = limit_for(request)
+        return api.create_response(request, {"detail": [{"code": "request_too_large", "msg": too_large_message(limit),
+                                                         "limit_bytes": limit}]}, status=413)
 
     @api.exception_handler(OperationalError)
     def _busy(request: HttpRequest, exc: OperationalError) -> HttpResponse:

@@ -46,3 +46,4 @@ class TrilingualNameModel(models.Model):
 
 # The real-time outbox lives in its own package; importing it here registers its models with the app.
 from jedel.common.realtime.models import Event, StreamHead  # noqa: E402,F401
+from jedel.common.idempotency import IdempotencyRecord  # noqa: E402,F401

@@ -2,14 +2,27 @@
 
 from typing import Any
 
+from django.http import HttpRequest
 from ninja import NinjaAPI
+from ninja.parser import Parser
 
 from jedel.accounts.api import router as accounts_router
 from jedel.accounts.auth import API_AUTH
 from jedel.capacity.api import router as capacity_router
 from jedel.common.api_errors import install
+from jedel.common.limits import loads_bounded
+from jedel.config.openapi_errors import add_error_responses
 from jedel.facilities.api import router as facilities_router
 from jedel.geo.api import router as geo_router
+from jedel.notifications.api import router as notifications_router
+
+
+class BoundedJsonParser(Parser):
+    """JSON bodies nested deeper than any Jedel document are refused (422 too_deeply_nested, see api_errors)
+    instead of reaching Python's recursion limit in the parser or in pydantic."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        return loads_bounded(request.body)
 
 
 class JedelAPI(NinjaAPI):
@@ -19,11 +32,16 @@ class JedelAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation: Any) -> str:
         return str(operation.view_func.__name__)
 
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        """The generated document plus the error answers every operation shares (config/openapi_errors.py)."""
+        return add_error_responses(super().get_openapi_schema(*args, **kwargs))
 
-api = JedelAPI(title="Jedel API", version="1", auth=API_AUTH, urls_namespace="api",
+
+api = JedelAPI(title="Jedel API", version="1", auth=API_AUTH, urls_namespace="api", parser=BoundedJsonParser(),
                description="Health-emergency preparedness and response for Kazakhstan.")
 install(api)
 api.add_router("/geo/", geo_router)
 api.add_router("/accounts/", accounts_router)
 api.add_router("/", facilities_router)
 api.add_router("/", capacity_router)
+api.add_router("/", notifications_router)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -18,8 +20,13 @@ def _env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = _env_bool("JEDEL_DEBUG", False)
-# The demo key is only for a laptop; production must set JEDEL_SECRET_KEY (check --deploy flags the default).
-SECRET_KEY = os.environ.get("JEDEL_SECRET_KEY", "django-insecure-jedel-demo-key-change-me-in-production")
+# JEDEL_DEMO=1 (`make demo`): a laptop demo, which may run with the built-in key below.
+JEDEL_DEMO = _env_bool("JEDEL_DEMO", False)
+# The demo key is only for a laptop: servers (ASGI, WSGI, `jedel serve`) refuse to start with it unless
+# JEDEL_DEMO or JEDEL_DEBUG is set (config/startup.py); check --deploy flags it too.
+JEDEL_SECRET_KEY_IS_DEMO = not os.environ.get("JEDEL_SECRET_KEY", "").strip()
+SECRET_KEY = (os.environ.get("JEDEL_SECRET_KEY", "").strip()
+              or "django-insecure-jedel-demo-key-change-me-in-production")
 ALLOWED_HOSTS = [h for h in os.environ.get("JEDEL_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("JEDEL_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -37,11 +44,14 @@ INSTALLED_APPS = [
     "jedel.geo",
     "jedel.accounts",
     "jedel.facilities",
+    "jedel.notifications",
     "jedel.capacity",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # CSP, Permissions-Policy and no-store for authenticated responses (settings JEDEL_CSP and below).
+    "jedel.common.security_headers.SecurityHeadersMiddleware",
     # Compress dynamic responses (the board's partials and JSON shrink ~8x); Django pads gzip output
     # against BREACH. Static files are pre-compressed by WhiteNoise.
     "django.middleware.gzip.GZipMiddleware",
@@ -50,11 +60,15 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Bodies over JEDEL_MAX_BODY_BYTES / JEDEL_MAX_UPLOAD_BYTES are refused (413) before anything reads them.
+    "jedel.common.limits.RequestSizeLimitMiddleware",
     "jedel.common.middleware.RejectNulMiddleware",
     "jedel.common.middleware.ServiceBusyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Idempotency-Key on the API's creating POSTs (needs the signed-in user; see jedel.common.idempotency).
+    "jedel.common.idempotency.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -156,14 +170,77 @@ else:
 # Identity and per-event authorisation for the real-time socket (common cannot import accounts itself).
 JEDEL_REALTIME_ACCESS = "jedel.accounts.realtime"
 
-# Login lockout: after this many failures within the window, the account is locked for the window.
+# Notifications outside the app (see jedel/notifications/adapters.py): each channel is off unless configured.
+JEDEL_NOTIFY_EMAIL = os.environ.get("JEDEL_NOTIFY_EMAIL", "off")        # off | django | memory
+JEDEL_NOTIFY_SMS = os.environ.get("JEDEL_NOTIFY_SMS", "off")            # off | http | memory
+JEDEL_NOTIFY_TELEGRAM = os.environ.get("JEDEL_NOTIFY_TELEGRAM", "off")  # off | bot | memory
+JEDEL_SMS_URL = os.environ.get("JEDEL_SMS_URL", "")
+JEDEL_SMS_TOKEN = os.environ.get("JEDEL_SMS_TOKEN", "")
+JEDEL_TELEGRAM_BOT_TOKEN = os.environ.get("JEDEL_TELEGRAM_BOT_TOKEN", "")
+
+# Sign-in throttling (jedel.accounts.signin), never a lockout: failures are counted per (username, client
+# address) and per client address; past the free failures each further one doubles the wait, from
+# BACKOFF_SECONDS up to BACKOFF_MAX_SECONDS; one failure is forgotten per DECAY_SECONDS without failures, all
+# on success. X-Forwarded-For is believed only from JEDEL_TRUSTED_PROXIES (addresses or networks).
 JEDEL_LOGIN_MAX_FAILURES = int(os.environ.get("JEDEL_LOGIN_MAX_FAILURES", "5"))
-JEDEL_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("JEDEL_LOGIN_LOCKOUT_MINUTES", "15"))
+JEDEL_LOGIN_CLIENT_MAX_FAILURES = int(os.environ.get("JEDEL_LOGIN_CLIENT_MAX_FAILURES", "20"))
+JEDEL_LOGIN_BACKOFF_SECONDS = int(os.environ.get("JEDEL_LOGIN_BACKOFF_SECONDS", "30"))
+JEDEL_LOGIN_BACKOFF_MAX_SECONDS = int(os.environ.get("JEDEL_LOGIN_BACKOFF_MAX_SECONDS", "900"))
+JEDEL_LOGIN_DECAY_SECONDS = int(os.environ.get("JEDEL_LOGIN_DECAY_SECONDS", "3600"))
+JEDEL_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("JEDEL_TRUSTED_PROXIES", "").split(",") if p.strip()]
 # Optional basemap; the board draws the shipped boundaries without any tile server.
 JEDEL_TILE_URL = os.environ.get("JEDEL_TILE_URL", "")
 JEDEL_TILE_ATTRIBUTION = os.environ.get("JEDEL_TILE_ATTRIBUTION", "")
 # Seconds between board refreshes in the browser.
 JEDEL_BOARD_POLL_SECONDS = int(os.environ.get("JEDEL_BOARD_POLL_SECONDS", "15"))
+# Request body limits (bytes): JSON and form posts; file imports (multipart, CSV/XML/FHIR bodies). Larger → 413.
+JEDEL_MAX_BODY_BYTES = int(os.environ.get("JEDEL_MAX_BODY_BYTES", str(1024 * 1024)))
+JEDEL_MAX_UPLOAD_BYTES = int(os.environ.get("JEDEL_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+# Django's own check on bodies read into memory, at the larger limit so the middleware's answer is the one seen.
+DATA_UPLOAD_MAX_MEMORY_SIZE = JEDEL_MAX_UPLOAD_BYTES
+# Idempotency-Key: how long a stored answer is replayed for a retried request.
+JEDEL_IDEMPOTENCY_HOURS = int(os.environ.get("JEDEL_IDEMPOTENCY_HOURS", "24"))
+# FHIR canonical base: Measure, CodeSystem and identifier-system URLs start with it, and /fhir/ serves them, so
+# a deployment's own address is the natural base; without one configured, this server's first public host
+# (JEDEL_ALLOWED_HOSTS), else the address `jedel serve` listens on.
+_PUBLIC_HOSTS = [h for h in ALLOWED_HOSTS if h not in {"127.0.0.1", "localhost", "testserver", "*"}
+                 and not h.startswith(".")]
+JEDEL_FHIR_BASE = (os.environ.get("JEDEL_FHIR_BASE", "").strip().rstrip("/")
+                   or (f"https://{_PUBLIC_HOSTS[0]}/fhir" if _PUBLIC_HOSTS else "http://127.0.0.1:8000/fhir"))
+
+# Content-Security-Policy (common/security_headers.py; the shape of Django 6.0's SECURE_CSP). Scripts only
+# from our own static files: no inline script or handler anywhere (templates pass data as JSON or data-attributes).
+# Styles also allow 'unsafe-inline' because Leaflet positions every map pane, marker and tooltip with inline
+# style attributes, Swagger UI (/api/docs) and htmx's indicator rule inject styles, and the facility history
+# chart colours its legend keys with a style attribute; inline style cannot run code. img-src data: is for
+# Leaflet's and Swagger UI's embedded icons; the optional basemap's tile host is added when one is configured.
+_TILE_ORIGIN = ""
+if JEDEL_TILE_URL:
+    # "https://{s}.tile.example.org/{z}/{x}/{y}.png" -> https://*.tile.example.org
+    _tile = urlsplit(JEDEL_TILE_URL)
+    _TILE_ORIGIN = f"{_tile.scheme}://" + re.sub(r"\{[^}]*\}", "*", _tile.netloc)
+JEDEL_CSP: dict[str, list[str]] = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", *([_TILE_ORIGIN] if _TILE_ORIGIN else [])],
+    "connect-src": ["'self'"],  # plus ws:// and wss:// of the page's own host, added per request
+    "font-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# Camera and location for our own pages only (a phone page that scans casualty tags is planned); nothing else.
+JEDEL_PERMISSIONS_POLICY = ", ".join([
+    "camera=(self)", "geolocation=(self)", "microphone=()", "display-capture=()", "payment=()", "usb=()",
+    "serial=()", "hid=()", "midi=()", "accelerometer=()", "gyroscope=()", "magnetometer=()",
+    "idle-detection=()", "screen-wake-lock=()", "xr-spatial-tracking=()", "publickey-credentials-get=()",
+])
+# Authenticated responses under these paths are never stored by any cache (see SecurityHeadersMiddleware);
+# error pages under them are JSON (common/views.py).
+JEDEL_NO_STORE_PATHS = ["/api/"]
+CSRF_FAILURE_VIEW = "jedel.common.views.csrf_failure"
 
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

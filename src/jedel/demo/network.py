@@ -249,12 +249,15 @@ class DemoLogin:
 
 @dataclass(frozen=True)
 class DemoUsers:
-    """Demo sign-ins, and a fresh facility API token (its secret is shown once, never stored)."""
+    """Demo sign-ins, and the demo hospital's API token: a new secret (shown once, never stored) on the first run;
+    None when a working demo token already exists (kept: re-running the demo must not cut off a system that
+    uses it; `jedel token rotate` replaces it on purpose)."""
 
     logins: list[DemoLogin]
     hospital_code: str
     hospital_name: str
-    token: str
+    token: str | None
+    token_kept: int = 0
 
 
 def demo_hospital() -> Facility:
@@ -269,10 +272,10 @@ def demo_hospital() -> Facility:
 
 
 def demo_users_create() -> DemoUsers:
-    """One user per role (existing ones kept) and a new API token for the demo hospital (older demo tokens
-    revoked, so exactly one works). Needs the demo network of Almaty (KZ-75)."""
+    """One user per role (existing ones kept) and an API token for the demo hospital unless one already works
+    (never revoked here). Needs the demo network of Almaty (KZ-75)."""
     from jedel.accounts.models import ApiToken, Role, ScopeLevel, User
-    from jedel.accounts.services import token_create, token_revoke, user_create
+    from jedel.accounts.services import token_create, user_create
 
     hospital = demo_hospital()
     region = Region.objects.get(iso_code=DEMO_HOSPITAL_REGION)
@@ -290,9 +293,10 @@ def demo_users_create() -> DemoUsers:
         shown = hospital.code if scope == "hospital" else scope
         logins.append(DemoLogin(username=username, password=DEMO_PASSWORD, role=role, scope=shown,
                                 created=not exists))
-    for token_id in ApiToken.objects.filter(facility=hospital, name=DEMO_TOKEN_NAME, revoked_at__isnull=True
-                                            ).values_list("pk", flat=True):
-        token_revoke(actor=SYSTEM, token_id=token_id, region_id=hospital.region_id)
-    _token, raw = token_create(actor=SYSTEM, name=DEMO_TOKEN_NAME, facility_id=hospital.pk,
-                               region_id=hospital.region_id)
-    return DemoUsers(logins=logins, hospital_code=hospital.code, hospital_name=hospital.name_en, token=raw)
+    kept = ApiToken.objects.filter(facility=hospital, name=DEMO_TOKEN_NAME, revoked_at__isnull=True).count()
+    raw = None
+    if not kept:
+        _token, raw = token_create(actor=SYSTEM, name=DEMO_TOKEN_NAME, facility_id=hospital.pk,
+                                   region_id=hospital.region_id)
+    return DemoUsers(logins=logins, hospital_code=hospital.code, hospital_name=hospital.name_en, token=raw,
+                     token_kept=kept)

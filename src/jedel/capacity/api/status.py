@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -17,6 +17,7 @@ from jedel.capacity.services.report_rules import MAX_COUNT
 from jedel.capacity.services.reports import report_submit
 from jedel.common import clock
 from jedel.common.errors import NotFound
+from jedel.common.moments import ApiDatetime
 from jedel.facilities.models import Capability, FacilityKind
 from jedel.geo.errors import GeoError
 from jedel.geo.selectors import region_list
@@ -46,8 +47,9 @@ def get_facility_status(request: HttpRequest, code: str) -> Any:
 
 
 @router.get("/facilities/{code}/reports", response=list[ReportOut])
-def list_facility_reports(request: HttpRequest, code: str, since: datetime | None = None,
-                          until: datetime | None = None) -> Any:
+def list_facility_reports(request: HttpRequest, code: str, since: ApiDatetime | None = None,
+                          until: ApiDatetime | None = None) -> Any:
+    """Reports of one facility received in [since, until] (default: the last 48 hours)."""
     facility = selectors.facility_by_code(code)
     until = until or clock.utcnow()
     history = selectors.facility_history(facility, since=since or until - HISTORY_DEFAULT, until=until,

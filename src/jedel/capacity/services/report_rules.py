@@ -11,8 +11,11 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from jedel.capacity.errors import CapacityError
 from jedel.common.errors import ErrorCode
+from jedel.common.moments import EARLIEST
 from jedel.facilities.errors import FacilityError
 from jedel.capacity.models import BedType, EdStatus, OxygenStatus
 from jedel.facilities.models import Facility
@@ -30,6 +33,11 @@ BED_COUNT_FIELDS = ("staffed", "occupied", "available", "surge_24h")
 STATUSES_NEEDING_REASON = frozenset({EdStatus.DIVERSION.value, EdStatus.CLOSED.value})
 
 
+
+def _count_range() -> str:
+    return _("Must be a whole number between 0 and %(max)s.") % {"max": MAX_COUNT}
+
+
 def _error(code: ErrorCode, *loc: str | int, msg: str | None = None) -> dict[str, Any]:
     return {"code": code.value, "loc": list(loc), "msg": msg or code.message}
 
@@ -44,10 +52,11 @@ def _negative(obj: object, names: tuple[str, ...], *prefix: str | int) -> list[d
     errors = []
     for name in names:
         value = getattr(obj, name)
+        # The message states the range, so whoever reads it knows what to send instead.
         if value is not None and value < 0:
-            errors.append(_error(CapacityError.NEGATIVE_COUNT, *prefix, name))
+            errors.append(_error(CapacityError.NEGATIVE_COUNT, *prefix, name, msg=_count_range()))
         elif value is not None and value > MAX_COUNT:
-            errors.append(_error(FacilityError.BAD_VALUE, *prefix, name))
+            errors.append(_error(FacilityError.BAD_VALUE, *prefix, name, msg=_count_range()))
     return errors
 
 
@@ -72,10 +81,30 @@ def _bed_errors(i: int, bed: BedInput, seen: set[str]) -> list[dict[str, Any]]:
     return errors
 
 
+def is_empty(data: ReportInput) -> bool:
+    """True when the report says nothing beyond the form's defaults: no beds, counts, equipment or oxygen state,
+    and an open emergency department. Such a report must not reset the facility's reporting clock."""
+    return (not data.beds and data.oxygen_status == "unknown" and data.ed_status == EdStatus.OPEN.value
+            and data.ct_operational is None and data.xray_operational is None
+            and all(getattr(data, name) is None for name in REPORT_COUNT_FIELDS))
+
+
 def report_errors(*, facility: Facility, data: ReportInput, now: datetime) -> list[dict[str, Any]]:
     """All rule violations of `data` for `facility` at `now`, as `{"code", "loc", "msg"}` dicts."""
     errors: list[dict[str, Any]] = []
-    if as_utc(data.reported_at) > now + CLOCK_SKEW:
+    if is_empty(data):
+        # "required" with no field: the figures as a whole are missing (the message says which will do).
+        errors.append(_error(FacilityError.REQUIRED, msg=_(
+            "The report has no figures: give at least one bed count, ventilators, equipment, oxygen, laboratory "
+            "or MCI capacity, or a changed emergency-department status.")))
+    try:
+        moment: datetime | None = as_utc(data.reported_at)
+    except OverflowError:  # year 1 or 9999 with an offset: not a time Python can even convert to UTC
+        moment = None
+    if moment is None or moment < EARLIEST:
+        errors.append(_error(FacilityError.BAD_VALUE, "reported_at", msg=_(
+            "The report time must be on or after %(start)s.") % {"start": EARLIEST.date().isoformat()}))
+    elif moment > now + CLOCK_SKEW:
         errors.append(_error(CapacityError.FUTURE_TIMESTAMP, "reported_at"))
     errors += _negative(data, REPORT_COUNT_FIELDS)
     vt, vu = data.ventilators_total, data.ventilators_in_use
@@ -90,7 +119,8 @@ def report_errors(*, facility: Facility, data: ReportInput, now: datetime) -> li
         # Ambulance dispatch must know why a hospital turns patients away, and until when.
         errors.append(_error(FacilityError.REQUIRED, "ed_status_reason"))
     if len(data.ed_status_reason) > REASON_MAX_LENGTH:
-        errors.append(_error(FacilityError.BAD_VALUE, "ed_status_reason"))
+        errors.append(_error(FacilityError.BAD_VALUE, "ed_status_reason",
+                             msg=_("At most %(max)d characters.") % {"max": REASON_MAX_LENGTH}))
     # PostgreSQL refuses NUL characters in text; say so instead of failing at the write.
     errors += [_error(FacilityError.BAD_VALUE, name) for name in ("ed_status_reason", "note")
                if "\x00" in getattr(data, name)]

@@ -17,7 +17,8 @@ from jedel.common.clock import utcnow
 from jedel.common.errors import Conflict, ErrorCode, PermissionDenied, ValidationFailed
 from jedel.capacity.errors import CapacityError
 from jedel.facilities.errors import FacilityError
-from jedel.capacity.models import BedCapacity, CapacityReport, FacilityStatus
+from jedel.capacity.models import BedCapacity, CapacityReport, EdStatus, FacilityStatus
+from jedel.capacity.operational import OperationalInput, operational_errors
 from jedel.facilities.models import Facility
 from jedel.capacity.report_input import ReportInput
 from jedel.capacity.services.report_rules import report_errors, with_derived_available
@@ -29,25 +30,65 @@ AUDIT_ACTION = "report_capacity"
 
 
 def report_submit(*, actor: Principal, facility: Facility, data: ReportInput, source: str,
-                  now: datetime | None = None) -> CapacityReport:
+                  now: datetime | None = None, operational: OperationalInput | None = None,
+                  idempotency_key: str = "") -> CapacityReport:
     """Validate and store one capacity report; it becomes the facility's status only if it is the newest.
 
-    The returned report carries `became_current` (bool) so callers can tell a backfill from a live update.
+    The returned report carries `became_current` (bool) so callers can tell a backfill from a live update,
+    and `duplicate` (bool): with an `idempotency_key` this facility has stored before, nothing new is written
+    and the stored report is returned (a retried sender, a re-imported message).
     """
     now = now or utcnow()
     _authorise(actor, facility, now)
     if not facility.active:
         raise Conflict(FacilityError.INACTIVE_FACILITY, field="facility")
+    stored = _stored(facility, idempotency_key)
+    if stored is not None:
+        return stored
+    operational = operational or OperationalInput()
     errors = report_errors(facility=facility, data=data, now=now)
+    if operational != OperationalInput():
+        # A report of the operational status alone (evacuating, lockdown) says something: the capacity rules'
+        # "no figures" error (code "required" without a field) does not apply to it.
+        errors = [e for e in errors if e.get("loc")]
+    errors += operational_errors(operational)
     if errors:
         raise ValidationFailed(_error_code(errors[0]["code"]), errors)
     data = with_derived_available(data)
+    # A department that is open turns nobody away: a reason left over from a diversion (the form prefills it)
+    # would keep telling dispatchers why it was closed.
+    reason = "" if data.ed_status == EdStatus.OPEN else data.ed_status_reason.strip()
+    try:
+        report = _store(actor, facility, data, operational, source, now, reason, idempotency_key[:200])
+    except IntegrityError:
+        stored = _stored(facility, idempotency_key)  # the same key stored concurrently: that one counts
+        if stored is None:
+            raise
+        return stored
+    report.duplicate = False  # type: ignore[attr-defined]
+    return report
+
+
+def _stored(facility: Facility, idempotency_key: str) -> CapacityReport | None:
+    """The report this facility stored under `idempotency_key` (marked as a duplicate), or None."""
+    if not idempotency_key:
+        return None
+    report = CapacityReport.objects.filter(facility=facility, idempotency_key=idempotency_key[:200]).first()
+    if report is not None:
+        report.became_current = False  # type: ignore[attr-defined]
+        report.duplicate = True  # type: ignore[attr-defined]
+    return report
+
+
+def _store(actor: Principal, facility: Facility, data: ReportInput, operational: OperationalInput, source: str,
+           now: datetime, reason: str, idempotency_key: str) -> CapacityReport:
     with transaction.atomic():
         # Every reported figure is a column of the same name: a new figure needs no change here.
         figures = {f.name: getattr(data, f.name) for f in fields(data) if f.name != "beds"}
+        figures.update((f.name, getattr(operational, f.name)) for f in fields(operational))
         report = CapacityReport.objects.create(
             facility=facility, received_at=now, source=source, reporter=actor.label[:200],
-            **{**figures, "ed_status_reason": data.ed_status_reason.strip()})
+            idempotency_key=idempotency_key, **{**figures, "ed_status_reason": reason})
         BedCapacity.objects.bulk_create([
             BedCapacity(report=report, bed_type=b.bed_type, staffed=b.staffed, occupied=b.occupied,
                         available=b.available or 0, surge_24h=b.surge_24h) for b in data.beds])

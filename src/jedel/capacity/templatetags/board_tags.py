@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.forms import BoundField, Form
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -87,8 +88,11 @@ def dash(value: object) -> object:
 
 @register.filter
 def yesno_unknown(value: bool | None) -> str:
-    """Working / not working / not reported."""
-    if value is None:
+    """Working / not working / not reported.
+
+    A facility that never reported has no `current`; the template then resolves `current.ct_operational` to
+    "" (not None), which must read "not reported", never "not working"."""
+    if value is None or value == "":
         return _("Not reported")
     return _("Working") if value else _("Not working")
 
@@ -108,3 +112,11 @@ def occupancy_class(value: float | None) -> str:
 def get_item(mapping: dict[str, object] | None, key: str) -> object:
     """mapping[key], or None."""
     return (mapping or {}).get(key)
+
+
+@register.filter
+def labelled(field: BoundField, row: Form) -> str:
+    """A bed-row input named for people: "Adult ICU — Occupied" (its column header named it only by position)."""
+    bed = bed_label(row["bed_type"].value())
+    name = str(field.label) if field.name == "bed_type" else f"{bed} — {field.label}"
+    return field.as_widget(attrs={"aria-label": name})

@@ -17,8 +17,9 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.views.decorators.cache import cache_control
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -33,13 +34,15 @@ from jedel.capacity.forms import BoardFilterForm
 from jedel.capacity.realtime import STREAM
 from jedel.capacity.selectors import status as selectors
 from jedel.capacity.selectors.totals import national_totals, region_totals_at, region_totals_cached
-from jedel.geo.selectors import region_list
+from jedel.geo.selectors import region_get, region_list
 
 PAGE_SIZE = 100
 ED_RANK = {"closed": 0, "diversion": 1, "overdue": 2, "open": 3, "none": 4}
 COLUMNS = (("name", _("Facility")), ("region", _("Region")), ("kind", _("Kind")), ("ed", _("Emergency dept.")),
            ("available", _("Available beds")), ("icu", _("ICU available")), ("occupancy", _("Occupancy")),
            ("ventilators", _("Ventilators free")), ("updated", _("Last update")))
+# Figures people look for the most of: the first click on their header sorts descending.
+MOST_FIRST = frozenset({"available", "icu", "occupancy", "ventilators"})
 
 
 def board_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -93,12 +96,16 @@ def _table_context(request: HttpRequest, viewer: Principal) -> dict[str, Any]:
     query.pop("page", None)
     headers = []
     for key, label in COLUMNS:
-        query["sort"] = f"-{key}" if sort == key else key
+        first = f"-{key}" if key in MOST_FIRST else key
+        query["sort"] = (key if sort == f"-{key}" else f"-{key}") if sort.lstrip("-") == key else first
         headers.append({"key": key, "label": label, "query": query.urlencode(),
                         "order": "asc" if sort == key else "desc" if sort == f"-{key}" else ""})
     query["sort"] = sort
+    base_query = query.urlencode()
+    if page.number > 1:
+        query["page"] = str(page.number)
     return {"form": form, "page": page, "rows": page.object_list, "headers": headers, "sort": sort,
-            "bed_type": bed_type, "count": len(rows), "base_query": query.urlencode(),
+            "bed_type": bed_type, "count": len(rows), "base_query": base_query, "page_query": query.urlencode(),
             "table_url": f"{reverse('board:table')}?{request.GET.urlencode()}"}
 
 
@@ -133,6 +140,7 @@ def _map_config() -> dict[str, Any]:
         "facilityUrl": reverse("facilities:detail", args=["__CODE__"]), "pollSeconds": settings.JEDEL_BOARD_POLL_SECONDS,
         "tileUrl": settings.JEDEL_TILE_URL, "tileAttribution": settings.JEDEL_TILE_ATTRIBUTION,
         "lang": (get_language() or "en")[:2],
+        "timeZone": settings.TIME_ZONE,  # the page says "times are Almaty time", the map's stamp too
         "i18n": {k: str(v) for k, v in {
             "occupancy": _("Occupancy"), "available": _("Available beds"), "icu": _("ICU available"),
             "facilities": _("Facilities"), "overdue": _("Overdue"), "onDiversion": _("On diversion"),
@@ -141,7 +149,9 @@ def _map_config() -> dict[str, Any]:
             "updated": _("Updated"), "legendRegions": _("Bed occupancy"), "legendFacilities": _("Emergency dept."),
             "boundaries": _("Boundaries © OpenStreetMap contributors (ODbL)"), "mapUpdated": _("Map updated"),
             "neverReported": _("never reported"), "live": _("Live"), "offline": _("Reconnecting…"),
-            "connecting": _("Connecting…"),
+            "connecting": _("Connecting…"), "legend": _("Legend"), "wholeCountry": _("Whole country"),
+            "legendClasses": _("Each colour holds about a fifth of the regions."),
+            "cluster": _("Several facilities: click to zoom in"),
         }.items()},
     }
 
@@ -152,8 +162,9 @@ def board_table_partial(request: HttpRequest, viewer: Principal) -> HttpResponse
     context = _table_context(request, viewer)
     response = render(request, "capacity/partials/board_table.html", {**context, "oob": True})
     if request.headers.get("HX-Request") and request.headers.get("HX-Trigger") != "board-table":
-        # Keep the address bar on the board page with the same filters, so a reload or a shared link matches.
-        response["HX-Push-Url"] = f"{reverse('board:board')}?{context['base_query']}"
+        # Keep the address bar on the board page with the same filters, sort and page, so a reload, a shared
+        # link or the Back button shows the same table.
+        response["HX-Push-Url"] = f"{reverse('board:board')}?{context['page_query']}"
     return response
 
 
@@ -171,7 +182,11 @@ def board_regions_partial(request: HttpRequest, viewer: Principal) -> HttpRespon
 
 @board_view
 def region_facilities_partial(request: HttpRequest, viewer: Principal, iso: str) -> HttpResponse:
-    """The facilities of one region, shown when its shape is clicked on the map."""
+    """The facilities of one region, shown when its shape is clicked on the map; 404 for an unknown code."""
+    try:
+        region_get(iso_code=iso)
+    except ObjectDoesNotExist as exc:
+        raise Http404(iso) from exc
     rows = sort_rows(selectors.current_status_list(viewer=viewer, now=utcnow(), region_iso=iso), "name", None)
     totals = next((t for t in _totals_context(viewer)["regions"] if t.iso == iso), None)
     return render(request, "capacity/partials/region_facilities.html", {"rows": rows, "totals": totals})

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +18,31 @@ from jedel.capacity.forms import BedFormSet, ReportForm, place_errors, report_in
 from jedel.capacity.models import ReportSource
 from jedel.capacity.selectors import status as selectors
 from jedel.capacity.services.reports import report_submit
+from jedel.capacity.templatetags.board_tags import bed_label
 from jedel.capacity.views.facility import facility_or_404
+
+# The form's sections in page order: the summary lists errors in the order a person meets the fields.
+_BEFORE_BEDS = ("reported_at", "ed_status", "ed_status_reason")
+
+
+def _field_errors(form: Any, names: Any, prefix: str = "") -> list[dict[str, str]]:
+    return [{"anchor": form[n].id_for_label, "label": f"{prefix}{form[n].label}", "message": str(e)}
+            for n in names for e in form.errors.get(n, [])]
+
+
+def error_summary(form: ReportForm, formset: Any) -> list[dict[str, str]]:
+    """Every error of the form, in page order, each linking to its field (a long form scrolls past them)."""
+    items = [{"anchor": "", "label": "", "message": str(e)} for e in form.non_field_errors()]
+    items += _field_errors(form, _BEFORE_BEDS)
+    items += [{"anchor": "", "label": "", "message": str(e)} for e in formset.non_form_errors()]
+    for row in formset.forms:
+        if not row.errors:
+            continue
+        bed = f"{bed_label(row['bed_type'].value())} — "
+        items += _field_errors(row, [n for n in row.fields if n != NON_FIELD_ERRORS], bed)
+        items += [{"anchor": row["staffed"].id_for_label, "label": bed.removesuffix(" — "), "message": str(e)}
+                  for e in row.non_field_errors()]
+    return items + _field_errors(form, [n for n in form.fields if n not in _BEFORE_BEDS])
 
 
 @login_required
@@ -47,5 +74,6 @@ def report_page(request: HttpRequest, code: str) -> HttpResponse:
                 messages.warning(request, _("Report saved as history: a newer report is already current."))
             return redirect("facilities:detail", code=facility.code)
     status = 422 if data is not None else 200
+    summary = error_summary(form, formset) if data is not None else []
     return render(request, "capacity/report_form.html",
-                  {"facility": facility, "form": form, "formset": formset}, status=status)
+                  {"facility": facility, "form": form, "formset": formset, "error_summary": summary}, status=status)

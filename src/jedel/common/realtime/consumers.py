@@ -195,6 +195,9 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         return True
 
     async def _deliver(self, event: dict[str, Any]) -> None:
+        recipient = event.get("recipient_id")
+        if recipient is not None and recipient != getattr(self.principal, "user_id", None):
+            return  # someone else's notice
         try:
             ok = access.may_read(self.principal, event["read_action"], event["region_id"], event["facility_id"])
         except Exception:

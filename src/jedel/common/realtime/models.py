@@ -30,6 +30,8 @@ class Event(models.Model):
     region_id = models.BigIntegerField(null=True, blank=True)
     facility_id = models.BigIntegerField(null=True, blank=True)
     exercise = models.BooleanField(default=False, help_text="reserved for exercises")
+    # A personal event (a notice to one person) reaches only that user's sockets, whatever the policy says.
+    recipient_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         app_label = "common"

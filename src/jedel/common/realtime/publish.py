@@ -24,12 +24,14 @@ class NotInTransaction(RuntimeError):
 
 
 def publish(stream: str, kind: str, data: dict[str, Any], *, read_action: str, region_id: int | None = None,
-            facility_id: int | None = None, exercise: bool = False, now: datetime | None = None) -> Event:
+            facility_id: int | None = None, exercise: bool = False, now: datetime | None = None,
+            recipient_id: int | None = None) -> Event:
     """Store an event with the stream's next seq and send it to subscribers once the transaction commits.
 
     Call inside the caller's `transaction.atomic()`, next to the write the event describes: the event then
     exists exactly when the write does. The stream's head row stays locked until commit, so within a stream
-    commit order is seq order and a reader never sees seq N+1 before N.
+    commit order is seq order and a reader never sees seq N+1 before N. `recipient_id`: a personal event,
+    sent only to that user's sockets (and still only if the policy allows `read_action`).
     """
     if not transaction.get_connection().in_atomic_block:
         raise NotInTransaction("publish() must be called inside transaction.atomic(), with the write it announces")
@@ -40,7 +42,7 @@ def publish(stream: str, kind: str, data: dict[str, Any], *, read_action: str, r
     StreamHead.objects.filter(pk=stream).update(seq=seq)
     event = Event.objects.create(stream=stream, seq=seq, kind=kind, at=now or utcnow(), data=data,
                                  read_action=read_action, region_id=region_id, facility_id=facility_id,
-                                 exercise=exercise)
+                                 exercise=exercise, recipient_id=recipient_id)
     transaction.on_commit(partial(_send, stream, event_message(event)))
     return event
 

@@ -19,6 +19,7 @@ def event_message(event: Event) -> dict[str, Any]:
         "type": "event", "stream": event.stream, "seq": event.seq, "kind": event.kind,
         "at": format_at(event.at), "data": event.data,
         "read_action": event.read_action, "region_id": event.region_id, "facility_id": event.facility_id,
+        "recipient_id": event.recipient_id,
     }
 
 

@@ -114,7 +114,43 @@ def _both_or_neither(lat: float | None, lon: float | None, path: str) -> LatLon 
     return lat, lon
 
 
+def site_and_casualty_errors(model: ProblemIn) -> list[FieldError]:
+    """Every problem :func:`build_problem` finds in the sites and casualties, not only the first.
+
+    What ``jedel distribute`` lists for a bad file (duplicate site ids, a site or casualty with lat but no
+    lon, unknown sites, casualties with neither site nor coordinates, or neither category nor RPM), in the
+    order :func:`build_problem` meets them, so its first is the one that call raises.
+    """
+    errors: list[FieldError] = []
+    known: set[str] = set()
+    for i, s in enumerate(model.sites):
+        if s.id in known:
+            errors.append(FieldError(f"sites[{i}].id", f"duplicate id {s.id!r}"))
+        known.add(s.id)
+        try:
+            _both_or_neither(s.lat, s.lon, f"sites[{i}]")
+        except FieldError as exc:
+            errors.append(exc)
+    for i, c in enumerate(model.casualties):
+        path = f"casualties[{i}]"
+        if c.site is not None:
+            if c.site not in known:
+                errors.append(FieldError(f"{path}.site", f"unknown site {c.site!r}"))
+        else:
+            try:
+                if _both_or_neither(c.lat, c.lon, path) is None:
+                    errors.append(FieldError(f"{path}.lat", "required (or give site)"))
+            except FieldError as exc:
+                errors.append(exc)
+        if c.category is None and c.rpm is None:
+            errors.append(FieldError(f"{path}.category", "either category or rpm is required"))
+    return errors
+
+
 def _sites_and_casualties(model: ProblemIn) -> tuple[dict[str, LatLon | None], list[Casualty], list[int]]:
+    errors = site_and_casualty_errors(model)
+    if errors:
+        raise errors[0]
     sites: dict[str, LatLon | None] = {}
     for i, s in enumerate(model.sites):
         if s.id in sites:

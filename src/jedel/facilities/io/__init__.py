@@ -8,11 +8,13 @@ formats share: the problem record, the failure, and the validate-then-upsert run
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from jedel.accounts.policy import Principal
 from jedel.common.errors import ValidationFailed
@@ -22,6 +24,7 @@ from jedel.facilities.services.registry_rules import FacilitySpec, canonical, re
 
 # Rule codes that say "this value is wrong" without a more specific meaning; in a file they are reported
 # as a bad line (CSV) or a bad entry (FHIR), the codes documented for imports.
+_MIXED_SCRIPT = re.compile(r"[A-Za-z][\u0400-\u04ff]|[\u0400-\u04ff][A-Za-z]")
 _GENERIC = {FacilityError.BAD_VALUE, FacilityError.REQUIRED, FacilityError.BAD_CODE}
 
 
@@ -47,16 +50,35 @@ class ImportIssue:
         return {"code": self.code.value, "loc": loc, "msg": self.message}
 
 
+# A file with an error on every line of 50,000 would answer megabytes of errors: the first ones are listed, with
+# the count of all (the first errors are the ones to fix first; the rest are usually the same mistake).
+MAX_LISTED_ISSUES = 100
+
+
 class ImportFailed(ValidationFailed):
     """The file is invalid; `issues` lists every problem found and nothing was written."""
 
     def __init__(self, issues: Sequence[ImportIssue]) -> None:
         self.issues = sorted(issues, key=lambda i: i.index)  # stable: column order within a line
-        super().__init__(self.issues[0].code, [i.as_item() for i in self.issues])
+        super().__init__(self.issues[0].code, [i.as_item() for i in self.issues[:MAX_LISTED_ISSUES]])
+
+    @property
+    def more(self) -> str:
+        """'' when every issue is listed, else the line saying how many are not."""
+        rest = len(self.issues) - MAX_LISTED_ISSUES
+        if rest <= 0:
+            return ""
+        return ngettext("… and %(rest)d more problem (%(total)d in all).",
+                        "… and %(rest)d more problems (%(total)d in all).", rest) % {
+            "rest": rest, "total": len(self.issues)}
 
     def as_dict(self) -> dict[str, Any]:
-        """Every issue with its own code (the base class would give them all one code)."""
-        return {"detail": [i.as_item() for i in self.issues]}
+        """The first MAX_LISTED_ISSUES issues, each with its own code, and the count of all of them."""
+        out: dict[str, Any] = {"detail": [i.as_item() for i in self.issues[:MAX_LISTED_ISSUES]],
+                               "error_count": len(self.issues)}
+        if self.more:
+            out["more"] = self.more
+        return out
 
 
 @dataclass(frozen=True)
@@ -105,24 +127,35 @@ def detect_format(text: str, filename: str = "") -> str:
 
 
 def decode(data: bytes | str) -> str:
-    """UTF-8 text (a leading BOM, as Excel writes, is dropped); ImportFailed when not UTF-8."""
+    """UTF-8 text (a leading BOM, as Excel writes, is dropped), or Windows-1251 — what Excel on a Russian
+    Windows writes for "CSV (разделители — запятые)" — when the bytes are not UTF-8; ImportFailed otherwise."""
     if isinstance(data, str):
         return data.removeprefix("\ufeff")
     try:
         return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
-        raise ImportFailed([ImportIssue("line", 1, "file", FacilityError.BAD_ENCODING,
-                                        _("not UTF-8 text (byte %(pos)d)") % {"pos": exc.start})]) from exc
+        position = exc.start
+    try:
+        text = data.decode("cp1251")
+    except UnicodeDecodeError:
+        text = None
+    # Windows-1251 decodes almost any bytes; it is believed only where no word mixes Latin and Cyrillic letters
+    # (Russian words are all Cyrillic; Latin-1 "Café" read as 1251 gives "Cafй").
+    if text is not None and not _MIXED_SCRIPT.search(text):
+        return text
+    raise ImportFailed([ImportIssue("line", 1, "file", FacilityError.BAD_ENCODING, _(
+        "neither UTF-8 nor Windows-1251 text (byte %(pos)d); in Excel use File → Save As → "
+        "\"CSV UTF-8 (Comma delimited)\"") % {"pos": position})])
 
 
 def facilities_import_text(text: str, *, actor: Principal, filename: str = "", fmt: str | None = None,
                            dry_run: bool = False) -> tuple[str, UpsertResult]:
     """Import a facility file in either format; returns the format used and what was (or would be) done."""
-    from jedel.facilities.io import csv_format, fhir_bundle
+    from jedel.facilities.io import csv_format, fhir_import
 
     fmt = fmt or detect_format(text, filename)
     if fmt == "fhir":
-        return fmt, fhir_bundle.facilities_import_fhir(text, actor=actor, dry_run=dry_run)
+        return fmt, fhir_import.facilities_import_fhir(text, actor=actor, dry_run=dry_run)
     return fmt, csv_format.facilities_import_csv(text, actor=actor, dry_run=dry_run)
 
 

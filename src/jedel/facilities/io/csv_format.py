@@ -1,6 +1,9 @@
 """The Jedel facility CSV and referral-link CSV: documented formats, all-or-nothing import, exact export.
 
-Facility CSV (UTF-8, comma-separated, RFC 4180 quoting; a leading BOM is accepted). Line 1 is exactly
+Facility CSV (UTF-8, comma-separated, RFC 4180 quoting; a leading BOM is accepted). Also read as Excel saves
+it on a Russian or Kazakh Windows: semicolon-separated (told from the header line) with decimal commas in
+lat/lon, and Windows-1251 when the file is not UTF-8. Cells that a spreadsheet would run as a formula (starting
+with = + - @, tab or CR) are written with a leading apostrophe, which import removes. Line 1 is exactly
 
     code,name_en,name_kk,name_ru,kind,ownership,region_iso,town_geonameid,lat,lon,trauma_level,capabilities,reporting_interval_min,synthetic
 
@@ -93,10 +96,36 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
 }
 
 
-def _records(text: str) -> Iterator[tuple[int, list[str] | str]]:
+def sniff_delimiter(text: str) -> str:
+    """',' or ';' (Excel's delimiter where the decimal separator is a comma, as in Russian or Kazakh Windows),
+    told by csv.Sniffer from the header line alone: the data lines may quote anything."""
+    header = text.split("\n", 1)[0]
+    try:
+        return csv.Sniffer().sniff(header, delimiters=",;").delimiter
+    except csv.Error:
+        return ","
+
+
+# OWASP "CSV Injection": a cell starting with one of these is a formula to a spreadsheet. On export such a cell
+# gets a leading apostrophe (shown as text by Excel and LibreOffice); import removes exactly one again. Cells
+# that already start with apostrophes before such a character get one more, so the mapping is reversible.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_cell(value: str) -> str:
+    """The cell as written to a CSV: an apostrophe before anything a spreadsheet would run as a formula."""
+    return "'" + value if value.lstrip("'").startswith(FORMULA_STARTS) else value
+
+
+def unescape_cell(value: str) -> str:
+    """The inverse of escape_cell."""
+    return value[1:] if value.startswith("'") and value.lstrip("'").startswith(FORMULA_STARTS) else value
+
+
+def _records(text: str, delimiter: str = ",") -> Iterator[tuple[int, list[str] | str]]:
     """(first physical line number, fields) per CSV record; quoted fields may span lines. A record the csv
     module cannot read (a NUL byte, an unterminated quote) comes as its error text, and ends the file."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     start = 1
     while True:
         try:
@@ -130,8 +159,10 @@ def _header_issue(header: list[str] | str, expected: tuple[str, ...]) -> ImportI
 
 def _rows(text: str, expected: tuple[str, ...],
           issues: list[ImportIssue]) -> Iterator[tuple[int, dict[str, str]]]:
-    """Data rows as (line, {column: stripped text}); header and field-count problems go to `issues`."""
-    records = _records(text)
+    """Data rows as (line, {column: stripped text}); header and field-count problems go to `issues`.
+
+    The delimiter is the header's (',' or ';'); cells escaped against formulas are unescaped."""
+    records = _records(text, sniff_delimiter(text))
     first = next(records, None)
     if first is None:
         issues.append(ImportIssue("line", 1, "file", FacilityError.EMPTY_FILE, _("the file is empty")))
@@ -151,7 +182,7 @@ def _rows(text: str, expected: tuple[str, ...],
                                       _("expected %(n)d fields, found %(m)d")
                                       % {"n": len(expected), "m": len(row)}))
             continue
-        yield line, {c: v.strip() for c, v in zip(expected, row, strict=True)}
+        yield line, {c: unescape_cell(v.strip()) for c, v in zip(expected, row, strict=True)}
 
 
 # Stand-ins for values that failed to parse, so the rest of the line is still checked against the rules.
@@ -163,7 +194,11 @@ def facilities_parse_csv(text: str) -> tuple[list[ParsedItem], list[ImportIssue]
     """Parse a facility CSV into specs and format problems (no registry rules, no database)."""
     issues: list[ImportIssue] = []
     items: list[ParsedItem] = []
+    # Excel writes ';' where the decimal separator is a comma: there, 43,25 is 43.25.
+    decimal_comma = sniff_delimiter(text) == ";"
     for line, row in _rows(text, COLUMNS, issues):
+        if decimal_comma:
+            row = {c: v.replace(",", ".") if c in ("lat", "lon") else v for c, v in row.items()}
         values: dict[str, Any] = {}
         bad: set[str] = set()
         for column in COLUMNS:
@@ -200,7 +235,7 @@ def _write(header: Iterable[str], rows: Iterable[list[str]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([escape_cell(cell) for cell in row] for row in rows)
     return out.getvalue()
 
 

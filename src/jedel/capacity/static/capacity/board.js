@@ -1,5 +1,9 @@
-/* The capacity board's map: the shipped region boundaries (no tile server needed), coloured by bed occupancy,
-   and one canvas-rendered circle marker per facility coloured by emergency-department status.
+/* The capacity board's map: the shipped region boundaries (no tile server needed), coloured by bed occupancy
+   in classes of about a fifth of the regions each (the server sends the class edges: regional occupancy sits in
+   a narrow band, fixed bins painted every region alike), and one canvas-rendered circle marker per facility
+   coloured by emergency-department status, clustered with counts where they crowd (Leaflet.markercluster,
+   vendored under capacity/vendor). Clicking a region zooms to it and lists its facilities. Markers are
+   updated in place on every refresh, so an open popup stays open. The legend folds away (folded on phones).
    Live: a "status.changed" event on the "capacity" stream (common/realtime.js) redraws that facility's marker
    at once; the map's figures and the htmx partials are re-read on the next tick only when something changed
    (JedelBoard.due). While the socket is down every tick polls, revalidated with ETags (304 when unchanged).
@@ -11,12 +15,16 @@
   if (!el || !cfgEl || !window.L) { return; }
   var cfg = JSON.parse(cfgEl.textContent);
   var t = cfg.i18n;
+  // Back/Forward reload the address (filters, sort and page are in it) rather than restore an htmx snapshot
+  // of the page, which would bring back a dead copy of this live map.
+  if (window.htmx) { window.htmx.config.historyCacheSize = 0; window.htmx.config.refreshOnHistoryMiss = true; }
+  var narrow = window.matchMedia && window.matchMedia("(max-width: 640px)").matches;
 
-  // Same bins and colours as the .occ-* classes in jedel.css and the `occupancy_class` template filter:
-  // 85 % is the usual safe-occupancy ceiling for acute beds, 95 % leaves no room for a surge.
-  var BINS = [[60, "#dbe9f6"], [75, "#bdd7e7"], [85, "#6baed6"], [95, "#3182bd"], [Infinity, "#08519c"]];
+  // Sequential blues (ColorBrewer), lightest = least occupied; fewer classes take colours spread over the ramp.
+  var RAMP = ["#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c"];
   var NO_DATA = "#f7f7f5";
   var STATUS = { open: "#2e7d32", diversion: "#f9a825", closed: "#c62828", overdue: "#8a8f98", none: "#ffffff" };
+  var SEVERITY = { closed: 4, diversion: 3, open: 2, overdue: 1, none: 0 };
 
   // One canvas renderer for regions and ~900 markers alike: with two stacked canvases the top one would
   // swallow the clicks meant for the regions underneath.
@@ -46,12 +54,50 @@
   };
   var regionLayer = null;
   var selectedIso = null;
-  var markers = L.layerGroup().addTo(map);
+  var layerByIso = {};
+  var byCode = {};  // facility code -> its marker, kept across refreshes
+
+  // A cluster takes the colour of its most severe facility, so one closed ED is not hidden in a crowd.
+  function clusterIcon(cluster) {
+    var worst = "none";
+    cluster.getAllChildMarkers().forEach(function (m) {
+      var s = m.jedel ? m.jedel.marker_status : "none";
+      if ((SEVERITY[s] || 0) > SEVERITY[worst]) { worst = s; }
+    });
+    var n = cluster.getChildCount();
+    var size = n < 10 ? 30 : n < 100 ? 36 : 44;
+    return L.divIcon({ html: "<span>" + n + "</span>", className: "cluster cluster-" + worst,
+                       iconSize: L.point(size, size) });
+  }
+  var markers = window.L.markerClusterGroup ? L.markerClusterGroup({
+    maxClusterRadius: 36, showCoverageOnHover: false, spiderfyOnMaxZoom: true, disableClusteringAtZoom: 12,
+    chunkedLoading: true, iconCreateFunction: clusterIcon
+  }) : L.featureGroup();
+  markers.addTo(map);
+
+  // For people's tools and the browser tests: the map and a facility's marker.
+  window.JedelBoard.map = map;
+  window.JedelBoard.marker = function (code) { return byCode[code] || null; };
+
+  function colours() {
+    var n = Math.min(Math.max((data.occupancy_classes || []).length - 1, 1), RAMP.length);
+    if (n === 1) { return [RAMP[2]]; }
+    var out = [];
+    for (var i = 0; i < n; i++) { out.push(RAMP[Math.round(i * (RAMP.length - 1) / (n - 1))]); }
+    return out;
+  }
+
+  function occupancyClass(pct) {
+    var edges = data.occupancy_classes || [];
+    if (pct === null || pct === undefined || edges.length < 2) { return -1; }
+    var k = 0;
+    for (var i = 1; i < edges.length - 1; i++) { if (pct >= edges[i]) { k = i; } }
+    return k;
+  }
 
   function occupancyColour(pct) {
-    if (pct === null || pct === undefined) { return NO_DATA; }
-    for (var i = 0; i < BINS.length; i++) { if (pct < BINS[i][0]) { return BINS[i][1]; } }
-    return NO_DATA;
+    var k = occupancyClass(pct);
+    return k < 0 ? NO_DATA : colours()[Math.min(k, colours().length - 1)];
   }
 
   function esc(s) {
@@ -92,6 +138,8 @@
   function selectRegion(iso) {
     selectedIso = iso;
     if (regionLayer) { regionLayer.setStyle(regionStyle); }
+    if (layerByIso[iso]) { map.fitBounds(layerByIso[iso].getBounds(), { padding: [12, 12], maxZoom: 10 }); }
+    el.setAttribute("data-selected", iso);
     if (window.htmx) {
       window.htmx.ajax("GET", cfg.regionUrl.replace("__ISO__", encodeURIComponent(iso)),
                        { target: "#region-panel", swap: "innerHTML" });
@@ -115,14 +163,39 @@
     return html + '</table><a href="' + esc(url) + '">' + esc(t.details) + " →</a>";
   }
 
+  function markerStyle(f) {
+    return { radius: f.is_inpatient ? 5.5 : 3.5, fillColor: STATUS[f.marker_status] || STATUS.overdue };
+  }
+
+  // Update markers in place: recreating them on every refresh closed any popup a person had open.
   function drawMarkers() {
-    markers.clearLayers();
+    var present = {};
+    var added = [];
+    var restyled = [];
     data.facilities.forEach(function (f) {
-      L.circleMarker([f.lat, f.lon], {
-        renderer: renderer, radius: f.is_inpatient ? 5.5 : 3.5, color: "#1d2433", weight: 0.8,
-        fillColor: STATUS[f.marker_status] || STATUS.overdue, fillOpacity: 0.95
-      }).bindPopup(function () { return popup(f); }).addTo(markers);
+      present[f.code] = true;
+      var m = byCode[f.code];
+      if (!m) {
+        m = L.circleMarker([f.lat, f.lon], L.extend({ renderer: renderer, color: "#1d2433", weight: 0.8,
+                                                      fillOpacity: 0.95 }, markerStyle(f)));
+        m.bindPopup(function (layer) { return popup(layer.jedel); });
+        byCode[f.code] = m;
+        added.push(m);
+      } else {
+        if (m.jedel.marker_status !== f.marker_status || m.jedel.is_inpatient !== f.is_inpatient) {
+          m.setStyle(markerStyle(f)).setRadius(markerStyle(f).radius);
+          restyled.push(m);
+        }
+        if (m.jedel.lat !== f.lat || m.jedel.lon !== f.lon) { m.setLatLng([f.lat, f.lon]); }
+      }
+      m.jedel = f;
+      if (m.isPopupOpen()) { m.getPopup().setContent(popup(f)); }
     });
+    Object.keys(byCode).forEach(function (code) {
+      if (!present[code]) { markers.removeLayer(byCode[code]); delete byCode[code]; }
+    });
+    if (added.length) { if (markers.addLayers) { markers.addLayers(added); } else { added.forEach(function (m) { markers.addLayer(m); }); } }
+    if (restyled.length && markers.refreshClusters) { markers.refreshClusters(restyled); }
   }
 
   function refresh() {
@@ -132,8 +205,12 @@
         data = d;
         if (regionLayer) { regionLayer.setStyle(regionStyle); }
         drawMarkers();
+        drawLegend();
+        var used = {};
+        Object.keys(d.regions).forEach(function (iso) { used[occupancyColour(d.regions[iso].occupancy_pct)] = true; });
+        el.setAttribute("data-region-colours", String(Object.keys(used).length));  // for people's tools and tests
         var stamp = document.getElementById("map-updated");
-        if (stamp) { stamp.textContent = t.mapUpdated + " " + new Date().toLocaleTimeString(cfg.lang, { hourCycle: "h23" }); }
+        if (stamp) { stamp.textContent = t.mapUpdated + " " + new Date().toLocaleTimeString(cfg.lang, { hourCycle: "h23", timeZone: cfg.timeZone }); }
         el.setAttribute("data-loaded", String(d.facilities.length));
       })
       .catch(function () { /* keep the last picture; the next tick retries */ });
@@ -176,23 +253,56 @@
     });
   }
 
+  // The legend is a <details>: it folds to one line (folded from the start on phones, where it covered half the
+  // map). Only its body is redrawn on refresh, so a person's open/closed choice stays.
+  var legendBody = null;
   function legend() {
     var ctl = L.control({ position: "bottomright" });
     ctl.onAdd = function () {
-      var div = L.DomUtil.create("div", "legend");
-      var html = "<h3>" + esc(t.legendRegions) + "</h3>";
-      var lower = 0;
-      BINS.forEach(function (b) {
-        html += '<div><i style="background:' + b[1] + '"></i>' + (b[0] === Infinity ? "≥ " + lower : lower + "–" + b[0]) + " %</div>";
-        lower = b[0];
-      });
-      html += '<div><i style="background:' + NO_DATA + '"></i>' + esc(t.noData) + "</div>";
-      html += "<h3>" + esc(t.legendFacilities) + "</h3>";
-      ["open", "diversion", "closed", "overdue", "none"].forEach(function (s) {
-        html += '<div><i class="round" style="background:' + STATUS[s] + '"></i>' + esc(t[s]) + "</div>";
-      });
-      div.innerHTML = html;
+      var div = L.DomUtil.create("details", "legend");
+      if (!narrow) { div.open = true; }
+      div.innerHTML = "<summary>" + esc(t.legend) + "</summary><div class=\"legend-body\"></div>";
+      legendBody = div.querySelector(".legend-body");
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
       return div;
+    };
+    ctl.addTo(map);
+    drawLegend();
+  }
+
+  function fmt(pct) { return pct.toLocaleString(cfg.lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 }); }
+
+  function drawLegend() {
+    if (!legendBody) { return; }
+    var edges = data.occupancy_classes || [];
+    var html = "<h3>" + esc(t.legendRegions) + "</h3>";
+    colours().forEach(function (c, k) {
+      if (edges.length < 2) { return; }
+      var lower = edges[k], upper = edges[k + 1];
+      html += '<div class="legend-class"><i style="background:' + c + '"></i>' +
+        (lower === upper ? fmt(lower) : fmt(lower) + "–" + fmt(upper)) + " %</div>";
+    });
+    html += '<div><i style="background:' + NO_DATA + '"></i>' + esc(t.noData) + "</div>";
+    if (edges.length > 2) { html += '<div class="legend-note">' + esc(t.legendClasses) + "</div>"; }
+    html += "<h3>" + esc(t.legendFacilities) + "</h3>";
+    ["open", "diversion", "closed", "overdue", "none"].forEach(function (s) {
+      html += '<div><i class="round" style="background:' + STATUS[s] + '"></i>' + esc(t[s]) + "</div>";
+    });
+    html += '<div><i class="round cluster-sample"></i>' + esc(t.cluster) + "</div>";
+    legendBody.innerHTML = html;
+  }
+
+  // Back to the whole country after zooming into a region.
+  function homeControl(bounds) {
+    var ctl = L.control({ position: "topleft" });
+    ctl.onAdd = function () {
+      var b = L.DomUtil.create("button", "map-home leaflet-bar");
+      b.type = "button";
+      b.textContent = t.wholeCountry;
+      L.DomEvent.disableClickPropagation(b);
+      L.DomEvent.on(b, "click", function () { map.fitBounds(bounds, { padding: [8, 8] }); });
+      return b;
     };
     ctl.addTo(map);
   }
@@ -203,12 +313,14 @@
       regionLayer = L.geoJSON(geojson, {
         style: regionStyle,
         onEachFeature: function (feature, layer) {
+          layerByIso[feature.properties.iso_code] = layer;
           layer.bindTooltip(function () { return regionTooltip(feature); }, { sticky: true });
           layer.on("click", function () { selectRegion(feature.properties.iso_code); });
         }
       }).addTo(map);
       regionLayer.bringToBack();
       map.fitBounds(regionLayer.getBounds(), { padding: [8, 8] });
+      homeControl(regionLayer.getBounds());
       legend();
       return refresh();
     })

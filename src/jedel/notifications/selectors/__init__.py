@@ -1,0 +1,1 @@
+"""Reads of the notifications app: recipients (`recipients`), notices and inboxes (`notices`), rosters, statistics."""

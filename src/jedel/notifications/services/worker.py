@@ -1,0 +1,141 @@
+"""The worker's tick: escalate notices whose timeout passed, and send queued deliveries over external channels.
+
+Run by `jedel notify worker` (a loop) in production and called directly with a pinned `now` in tests.
+Everything it needs is in the database, so a restart loses nothing:
+
+- Escalation: each due notice is locked (`SKIP LOCKED` where the database has it, so several workers share
+  the work), decided by `jedel.core.alerting`, and updated in one transaction.
+- Sending: a due delivery is *claimed* in a short transaction (attempt counted, lease set: `next_attempt_at`
+  moves LEASE_S ahead), sent outside any transaction, and the outcome recorded in another. A worker killed
+  mid-send leaves the claim to expire, and the delivery is sent again with the same idempotency key, which
+  the channel uses to drop the repeat (see `adapters`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import connection, transaction
+
+from jedel.common.clock import utcnow
+from jedel.core.alerting import DeliveryEvent, retry_delay_s
+from jedel.notifications import periodic
+from jedel.notifications.adapters import SendFailed, adapter_for
+from jedel.notifications.models import Delivery, DeliveryLog, Notice
+from jedel.notifications.services.deliveries import move
+from jedel.notifications.services.escalating import escalate
+from jedel.notifications.services.events import notice_changed, notice_published
+
+LEASE_S = 60          # a claimed send not recorded within this is retried (worker died mid-send)
+MAX_ATTEMPTS = 8      # 5 + 10 + 20 + … capped at 300 s: about 15 minutes of trying before "failed"
+BATCH = 100
+
+
+@dataclass
+class TickResult:
+    escalated: int = 0
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    periodic: int = 0
+
+
+def _locked(queryset):  # type: ignore[no-untyped-def]
+    """select_for_update, skipping rows another worker holds where the database supports it."""
+    return queryset.select_for_update(skip_locked=connection.features.has_select_for_update_skip_locked)
+
+
+def escalations_run(now: datetime) -> int:
+    """Escalate (or settle) every open notice whose check time has come; returns how many were looked at."""
+    done = 0
+    while True:
+        with transaction.atomic():
+            due = list(_locked(Notice.objects.filter(status=Notice.Status.OPEN, next_check_at__lte=now)
+                               .order_by("next_check_at"))[:BATCH])
+            for notice in due:
+                # Compare-and-set: without row locks (SQLite) another process may have handled it meanwhile.
+                if not Notice.objects.filter(pk=notice.pk, status=Notice.Status.OPEN, level=notice.level,
+                                             next_check_at=notice.next_check_at).update(next_check_at=now):
+                    continue
+                outcome = escalate(notice, now)
+                if outcome is not None:
+                    notice_published(notice, outcome.deliveries, now)
+            done += len(due)
+        if len(due) < BATCH:
+            return done
+
+
+def _claim(now: datetime) -> list[Delivery]:
+    """Due deliveries this worker won: each claim is a compare-and-set on `next_attempt_at`, so two workers
+    (or two server processes on SQLite, which has no row locks) never both send one delivery."""
+    claimed = []
+    with transaction.atomic():
+        due = list(_locked(Delivery.objects.filter(state="queued", next_attempt_at__lte=now)
+                           .select_related("notice").order_by("next_attempt_at"))[:BATCH])
+        for delivery in due:
+            lease = now + timedelta(seconds=LEASE_S)
+            won = Delivery.objects.filter(pk=delivery.pk, state="queued", attempts=delivery.attempts,
+                                          next_attempt_at=delivery.next_attempt_at).update(
+                attempts=delivery.attempts + 1, next_attempt_at=lease)
+            if won:
+                delivery.attempts += 1
+                delivery.next_attempt_at = lease
+                claimed.append(delivery)
+    return claimed
+
+
+def _record(delivery: Delivery, error: str | None, now: datetime, result: TickResult) -> None:
+    with transaction.atomic():
+        notice = Notice.objects.select_for_update().get(pk=delivery.notice_id)
+        current = Delivery.objects.select_for_update().get(pk=delivery.pk)
+        if current.state != "queued":
+            return  # acknowledged elsewhere or cancelled while we were sending: nothing to record
+        if error is None:
+            move(current, DeliveryEvent.SENT, now, detail=f"attempt {current.attempts}")
+            result.sent += 1
+        elif current.attempts >= MAX_ATTEMPTS:
+            current.last_error = error[:500]
+            current.save(update_fields=["last_error"])
+            move(current, DeliveryEvent.FAILED, now, detail=error)
+            result.failed += 1
+        else:
+            current.last_error = error[:500]
+            current.next_attempt_at = now + timedelta(seconds=retry_delay_s(current.attempts))
+            current.save(update_fields=["last_error", "next_attempt_at"])
+            DeliveryLog.objects.create(delivery=current, at=now, state="retry",
+                                       detail=f"attempt {current.attempts}: {error}"[:500])
+            result.retried += 1
+        notice_changed(notice, now)
+
+
+def sends_run(now: datetime, result: TickResult) -> None:
+    """Send every due delivery once (claim → send → record)."""
+    while True:
+        claimed = _claim(now)
+        for delivery in claimed:
+            adapter = adapter_for(delivery.channel)
+            error = None
+            if adapter is None:
+                error = f"channel {delivery.channel} is switched off"
+            else:
+                notice = delivery.notice
+                mark = "[EXERCISE] " if notice.exercise else ""
+                try:
+                    adapter.send(address=delivery.address, subject=f"{mark}{notice.title}", text=notice.body,
+                                 key=f"jedel-delivery-{delivery.pk}")
+                except SendFailed as exc:
+                    error = str(exc) or exc.__class__.__name__
+            _record(delivery, error, now, result)
+        if len(claimed) < BATCH:
+            return
+
+
+def tick(now: datetime | None = None) -> TickResult:
+    """One pass of the worker: escalations first (they may queue new sends), then the sends."""
+    now = now or utcnow()
+    result = TickResult()
+    result.periodic = periodic.run_due(now)  # may send notices: before escalations and sends
+    result.escalated = escalations_run(now)
+    sends_run(now, result)
+    return result
