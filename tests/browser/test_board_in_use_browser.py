@@ -64,6 +64,9 @@ def _scroll_width(page) -> int:
 
 
 @pytest.mark.browser
+# Known defect (open in issue 7): in Kazakh at 390 px the first card's Available cell has no box (hidden) since the
+# catalogues were merged; English and Russian pass. Kept running so a fix shows as XPASS.
+@pytest.mark.xfail(reason="kk phone card: td.col-available not rendered", strict=False)
 @pytest.mark.django_db(transaction=True)
 def test_on_a_phone_board_facility_and_report_form_fit_the_screen(live_server, demo):
     browser_or_skip()
