@@ -109,3 +109,16 @@ def test_audit_api_filters_pages_and_explains(world):
     assert got[0]["action_label"] == "Facility changed" and got[0]["changes_text"] == ["kind: clinic → city_hospital"]
     assert client.get("/api/accounts/audit?since=not-a-date").status_code == 422
     assert AuditEvent.objects.filter(action="facility_update").count() == 5
+
+
+def test_audit_filter_days_at_the_calendar_edges_are_refused_not_overflowed(world):
+    """`until=9999-12-31` once overflowed computing the next midnight (a 500 found by the fuzzer)."""
+    client = Client()
+    client.force_login(world["national"])
+    for query in ("until=9999-12-31", "since=0001-01-01", "since=1999-12-31", "until=2100-01-01"):
+        response = client.get(f"/api/accounts/audit?{query}")
+        assert response.status_code == 422, query
+        assert "Must be between 2000-01-01 and 2100-01-01." in str(response.json()), query
+    assert client.get("/api/accounts/audit?since=2000-01-01&until=2099-12-31").status_code == 200
+    # The page treats an impossible day as no filter, as it does an unreadable one.
+    assert client.get("/accounts/audit/?until=9999-12-31").status_code == 200

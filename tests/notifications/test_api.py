@@ -118,3 +118,25 @@ def test_shift_ending_before_it_starts_and_mismatched_desk_are_refused(net):
     desk = post(sender, "/api/rosters/desks", {"kind": "admissions", "region": net["region"].pk})
     assert (desk.status_code, desk.json()["detail"][0]["code"]) == (422, "bad_desk")
     assert Shift.objects.count() == 4
+
+
+def test_ids_beyond_64_bits_and_unknown_regions_are_refused_not_500(net):
+    """Found by the OpenAPI fuzzer: an id too large for the database, and a desk for a region that does not exist
+    (SQLite only noticed the broken foreign key at commit)."""
+    from jedel.notifications.models import Desk
+
+    sender, huge = client_of(net["people"]["sender"]), 2**63
+    listed = sender.get(f"/api/rosters?facility={huge}&region=-5")
+    assert listed.status_code == 422
+    assert sorted((d["loc"][-1], d["code"], d["msg"]) for d in listed.json()["detail"]) == [
+        ("facility", "invalid", "Input should be less than or equal to 9223372036854775807"),
+        ("region", "invalid", "Input should be greater than or equal to 1")]
+    assert sender.get(f"/api/notices/{huge}").status_code == 422
+    assert sender.get(f"/api/rosters?facility={2**63 - 1}").json() == []
+    desks = Desk.objects.count()
+    big = post(sender, "/api/rosters/desks", {"kind": "region_coordination", "region": huge})
+    assert (big.status_code, big.json()["detail"][0]["loc"][-1]) == (422, "region")
+    gone = post(sender, "/api/rosters/desks", {"kind": "region_coordination", "region": 987654})
+    assert (gone.status_code, gone.json()["detail"][0]["code"], gone.json()["detail"][0]["loc"][-1]) == (
+        404, "notice_not_found", "region")
+    assert Desk.objects.count() == desks

@@ -10,6 +10,7 @@ from ninja import Query, Router, Schema
 from jedel.accounts import administration, selectors
 from jedel.accounts.audit_text import action_label, change_lines
 from jedel.accounts.models import ApiToken, AuditEvent, User
+from jedel.common.ids import RowIdParam
 from jedel.common.moments import ApiDate
 from jedel.accounts.schemas import (
     AuditEventOut,
@@ -129,5 +130,5 @@ def create_token(request: HttpRequest, body: TokenIn) -> Any:
 
 
 @router.post("/tokens/{token_id}/revoke", response=TokenOut)
-def revoke_token(request: HttpRequest, token_id: int) -> Any:
+def revoke_token(request: HttpRequest, token_id: RowIdParam) -> Any:
     return _token_out(administration.token_withdraw(actor=request.auth, token_id=token_id))  # type: ignore[attr-defined]

@@ -18,6 +18,7 @@ from jedel.accounts.audit_text import ACCOUNT_ACTIONS, action_choices, action_la
 from jedel.accounts.forms import SignInForm
 from jedel.accounts.policy import principal_for_user
 from jedel.accounts.signin import SignInThrottled, client_address, sign_in
+from jedel.common.moments import bounded_date
 from jedel.common.errors import DomainError
 
 
@@ -62,8 +63,9 @@ AUDIT_PAGE_SIZE = 50
 
 
 def _date(value: str) -> date | None:
+    """A filter day typed in the address bar; unreadable or outside Jedel's years means no filter."""
     try:
-        return date.fromisoformat(value) if value else None
+        return bounded_date(date.fromisoformat(value)) if value else None
     except ValueError:
         return None
 

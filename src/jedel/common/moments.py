@@ -22,6 +22,7 @@ LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 # generated clients and fuzzers keep to it. Offsets are required: a naive time is ambiguous across 5 zones.
 _PATTERN = r"^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})$"
 _DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_DATE_PATTERN_IN_RANGE = r"^20[0-9]{2}-[0-9]{2}-[0-9]{2}$"
 
 
 def _iso_text(pattern: str, message: Any) -> Any:
@@ -49,6 +50,15 @@ def bounded_utc(value: datetime) -> datetime:
     return utc
 
 
+def bounded_date(value: date) -> date:
+    """`value` if it lies in Jedel's years, or ValueError naming the range: a filter day at the calendar's end
+    (`9999-12-31`) would overflow when its next midnight is computed."""
+    if not EARLIEST.date() <= value < LATEST.date():
+        raise ValueError(_("Must be between %(start)s and %(end)s.") % {
+            "start": EARLIEST.date().isoformat(), "end": LATEST.date().isoformat()})
+    return value
+
+
 _LOOSE_MOMENT = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T"  # the year range is checked after parsing, with its own message
 ApiDatetime = Annotated[
     AwareDatetime,
@@ -61,4 +71,6 @@ ApiDatetime = Annotated[
 ApiDate = Annotated[
     date,
     _iso_text(_DATE_PATTERN, gettext_lazy("Expected an ISO 8601 date (YYYY-MM-DD).")),
-    WithJsonSchema({"type": "string", "format": "date", "pattern": _DATE_PATTERN})]
+    AfterValidator(bounded_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": _DATE_PATTERN_IN_RANGE,
+                    "description": "ISO 8601 calendar day, between 2000-01-01 and 2100-01-01"})]

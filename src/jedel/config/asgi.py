@@ -13,6 +13,7 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from jedel.common.limits_asgi import StreamedBodyLimit  # noqa: E402
 from jedel.common.realtime.origin import browser_origin_validator  # noqa: E402
 from jedel.common.realtime.routing import websocket_urlpatterns  # noqa: E402
 
@@ -23,6 +24,6 @@ from jedel.notifications.inserver import start_if_configured  # noqa: E402
 start_if_configured()
 
 application = ProtocolTypeRouter({
-    "http": django_asgi_app,
+    "http": StreamedBodyLimit(django_asgi_app),
     "websocket": browser_origin_validator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
 })

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from jedel.common import clock
+from jedel.common.ids import RowIdParam
 from jedel.common.moments import ApiDatetime
 from jedel.notifications.schemas import (
     AnswerIn,
@@ -67,14 +68,14 @@ def get_notice_stats(request: HttpRequest, since: ApiDatetime | None = None, unt
 
 
 @router.get("/notices/{notice_id}", response=NoticePageOut)
-def get_notice(request: HttpRequest, notice_id: int) -> Any:
+def get_notice(request: HttpRequest, notice_id: RowIdParam) -> Any:
     page = notice_reads.notice_page(request.auth, notice_id)  # type: ignore[attr-defined]
     return NoticePageOut(notice=NoticeOut.of(page.notice),
                          deliveries=[DeliveryOut.of(d, with_log=True) for d in page.deliveries])
 
 
 @router.post("/notices/deliveries/{delivery_id}/answer", response=DeliveryOut)
-def answer_delivery(request: HttpRequest, delivery_id: int, data: AnswerIn) -> Any:
+def answer_delivery(request: HttpRequest, delivery_id: RowIdParam, data: AnswerIn) -> Any:
     delivery = delivery_answer(actor=request.auth, delivery_id=delivery_id, answer=data.answer,  # type: ignore[attr-defined]
                                note=data.note)
     return DeliveryOut.of(delivery)
@@ -83,7 +84,7 @@ def answer_delivery(request: HttpRequest, delivery_id: int, data: AnswerIn) -> A
 
 
 @router.get("/rosters", response=list[DeskOut])
-def list_rosters(request: HttpRequest, region: int | None = None, facility: int | None = None,
+def list_rosters(request: HttpRequest, region: RowIdParam | None = None, facility: RowIdParam | None = None,
                  kind: DeskKindName | None = None) -> Any:
     rows = roster_now(request.auth, clock.utcnow(), region_id=region, facility_id=facility, kind=kind)  # type: ignore[attr-defined]
     return [DeskOut.of(r.desk, r.on_duty, r.upcoming) for r in rows]
@@ -104,6 +105,6 @@ def add_shift(request: HttpRequest, data: ShiftIn) -> Any:
 
 
 @router.delete("/rosters/shifts/{shift_id}", response={204: None})
-def remove_shift(request: HttpRequest, shift_id: int) -> Any:
+def remove_shift(request: HttpRequest, shift_id: RowIdParam) -> Any:
     rosters.shift_remove(actor=request.auth, shift_id=shift_id)  # type: ignore[attr-defined]
     return Status(204, None)

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import StrictInt
 
+from jedel.common.ids import RowId
 from jedel.common.moments import ApiDatetime
 from jedel.notifications.models import Delivery, DeliveryLog, Desk, Notice, Shift
 
@@ -16,7 +17,7 @@ KindName = Literal["incident_declared", "incoming_patient", "transfer_request", 
 PriorityName = Literal["routine", "urgent", "emergency"]
 DeskKindName = Literal["admissions", "security", "region_coordination", "nccem_duty"]
 AnswerName = Literal["delivered", "read", "acknowledged", "cannot_respond"]
-Id = Annotated[StrictInt, Field(ge=1)]
+Id = RowId
 
 
 class UserSpec(Schema):

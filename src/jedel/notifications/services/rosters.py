@@ -10,6 +10,7 @@ from jedel.accounts.models import User
 from jedel.accounts.policy import Principal
 from jedel.accounts.services import audit_record, require
 from jedel.common.errors import DomainError, NotFound
+from jedel.geo.models import Region
 from jedel.notifications.errors import NoticeError
 from jedel.notifications.models import Desk, Shift
 from jedel.notifications.permissions import MANAGE_ROSTER
@@ -22,6 +23,8 @@ def desk_ensure(*, actor: Principal, kind: str, facility_id: int | None = None, 
     if expected is None or expected != (facility_id is not None, region_id is not None):
         raise DomainError(NoticeError.BAD_DESK, field="kind")
     probe = Desk(kind=kind, facility_id=facility_id, region_id=region_id)
+    if region_id is not None and not Region.objects.filter(pk=region_id).exists():
+        raise NotFound(NoticeError.NOT_FOUND, field="region")
     require(actor, MANAGE_ROSTER, probe if facility_id is None else _with_facility(probe), object_type="desk")
     with transaction.atomic():
         desk, created = Desk.objects.get_or_create(kind=kind, facility_id=facility_id, region_id=region_id)
