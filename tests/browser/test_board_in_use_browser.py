@@ -8,6 +8,7 @@ Screenshots: test-artifacts/board-use-*.png."""
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 
 import pytest
 from tests.browser_helpers import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, browser_or_skip
@@ -59,24 +60,31 @@ def _board(page, live_server, query=""):
     page.wait_for_selector("#board-map[data-loaded]", timeout=20000)
 
 
-def _scroll_width(page) -> int:
-    return page.evaluate("document.documentElement.scrollWidth")
-
-
-@pytest.mark.browser
-# Known defect (open in issue 7): in Kazakh at 390 px the first card's Available cell has no box (hidden) since the
-# catalogues were merged; English and Russian pass. Kept running so a fix shows as XPASS.
-@pytest.mark.xfail(reason="kk phone card: td.col-available not rendered", strict=False)
-@pytest.mark.django_db(transaction=True)
-def test_on_a_phone_board_facility_and_report_form_fit_the_screen(live_server, demo):
+@contextmanager
+def _on_the_board(live_server, viewport, language):
+    """Chromium, signed in as the Almaty manager in `language`, on the loaded board: yields (page, errors)."""
     browser_or_skip()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         browser = _browser(pw)
-        for language in ("ru", "kk", "en"):
-            page, errors = _signed_in(browser, live_server, PHONE, language)
+        try:
+            page, errors = _signed_in(browser, live_server, viewport, language)
             _board(page, live_server)
+            yield page, errors
+        finally:
+            browser.close()
+
+
+def _scroll_width(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_on_a_phone_board_facility_and_report_form_fit_the_screen(live_server, demo):
+    for language in ("ru", "kk", "en"):
+        with _on_the_board(live_server, PHONE, language) as (page, errors):
             assert _scroll_width(page) <= 390, f"board scrolls sideways in {language}"
             # The map fills the width and its legend starts folded, so it covers only a corner.
             map_box = page.locator("#board-map").bounding_box()
@@ -105,21 +113,44 @@ def test_on_a_phone_board_facility_and_report_form_fit_the_screen(live_server, d
                 assert box["x"] >= 0 and box["x"] + box["width"] <= 390, (language, field)
             page.screenshot(path=str(ARTIFACTS / f"board-use-phone-report-{language}.png"), full_page=True)
             assert errors == []
-            page.context.close()
-        browser.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_poll_updates_the_phone_cards_in_place_without_detaching_their_cells(live_server, demo):
+    """The defect behind the Kazakh phone card "without a box": each poll swapped the whole table in, so a cell
+    measured between two calls was already detached. Polls now change only the cells whose content changed."""
+    from playwright.sync_api import expect
+
+    from jedel.capacity.services.reports import report_submit
+    from jedel.common.clock import utcnow
+    from jedel.facilities.models import Facility
+    from tests.capacity.capacity_helpers import NATIONAL, report
+
+    with _on_the_board(live_server, PHONE, "kk") as (page, errors):
+        card = page.locator("tr[data-code]").first
+        code = card.get_attribute("data-code")
+        page.evaluate("""() => { window.polls = 0;
+            document.body.addEventListener('htmx:afterRequest', () => { window.polls += 1; });
+            const row = document.querySelector('tr[data-code]');
+            for (const td of row.querySelectorAll('td')) { td.seenBefore = true; } }""")
+        page.wait_for_function("() => window.polls >= 3", timeout=15000)
+        seen = "row => [...row.querySelectorAll('td')].map(td => td.seenBefore === true)"
+        assert card.evaluate(seen) == [True] * 9
+        # New figures reach the card on the next poll, in the cells that were there before.
+        report_submit(actor=NATIONAL, facility=Facility.objects.get(code=code), source="api",
+                      data=report(utcnow(), minutes_ago=1, bed_rows=(), ventilators_total=77, ventilators_in_use=0))
+        expect(card.locator("td.col-ventilators")).to_contain_text("77", timeout=15000)
+        assert card.evaluate(seen) == [True] * 9
+        assert card.locator("td.col-available").bounding_box() is not None
+        assert errors == []
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_at_1024_px_in_russian_and_kazakh_every_column_is_on_screen(live_server, demo):
-    browser_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = _browser(pw)
-        for language in ("ru", "kk"):
-            page, errors = _signed_in(browser, live_server, {"width": 1024, "height": 800}, language)
-            _board(page, live_server)
+    for language in ("ru", "kk"):
+        with _on_the_board(live_server, {"width": 1024, "height": 800}, language) as (page, errors):
             assert _scroll_width(page) <= 1024
             # No table scrolls inside its frame either: Available, Occupancy and Last update are all visible.
             overflowing = page.evaluate("""() => [...document.querySelectorAll('.table-wrap')]
@@ -132,20 +163,14 @@ def test_at_1024_px_in_russian_and_kazakh_every_column_is_on_screen(live_server,
             page.locator("#facilities").scroll_into_view_if_needed()
             page.screenshot(path=str(ARTIFACTS / f"board-use-1024-{language}.png"))
             assert errors == []
-            page.context.close()
-        browser.close()
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_the_map_clusters_zooms_to_a_region_separates_colours_and_keeps_a_popup_open(live_server, demo):
-    browser_or_skip()
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    with sync_playwright() as pw:
-        browser = _browser(pw)
-        page, errors = _signed_in(browser, live_server, {"width": 1280, "height": 900}, "ru")
-        _board(page, live_server)
+    with _on_the_board(live_server, {"width": 1280, "height": 900}, "ru") as (page, errors):
         page.wait_for_selector(".cluster")
         counts = [int(n) for n in page.locator(".cluster span").all_inner_texts()]
         # Almaty's ~80 facilities are one cluster with its count, not a blob of overlapping dots.
@@ -191,19 +216,14 @@ def test_the_map_clusters_zooms_to_a_region_separates_colours_and_keeps_a_popup_
         assert page.locator(".leaflet-popup").count() == 1
         page.screenshot(path=str(ARTIFACTS / "board-use-map-popup-ru.png"))
         assert errors == []
-        browser.close()
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_table_page_and_sort_are_in_the_address_and_back_returns(live_server, demo):
-    browser_or_skip()
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    with sync_playwright() as pw:
-        browser = _browser(pw)
-        page, errors = _signed_in(browser, live_server, PHONE, "ru")
-        _board(page, live_server)
+    with _on_the_board(live_server, PHONE, "ru") as (page, errors):
         first_on_page_1 = page.locator("tr[data-code]").first.get_attribute("data-code")
         page.locator(".pager a").last.click()  # "Далее →"
         expect(page).to_have_url(re.compile(r"[?&]page=2(&|$)"))
@@ -231,4 +251,3 @@ def test_table_page_and_sort_are_in_the_address_and_back_returns(live_server, de
         assert page.locator("#id_overdue").is_checked()
         page.screenshot(path=str(ARTIFACTS / "board-use-phone-overdue-ru.png"))
         assert errors == []
-        browser.close()

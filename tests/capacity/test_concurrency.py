@@ -13,7 +13,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from tests.capacity.capacity_helpers import NOW, make_facility, manager_of, report
 
 from jedel.capacity.models import CapacityReport, FacilityStatus
@@ -86,3 +86,50 @@ def test_concurrent_newer_and_older_reports_after_a_first_one(kz, slow_status_wr
     # Half are backfills older than the current report, half are newer; the newest (2 min ago) must win.
     assert _race(facility, [60, 50, 40, 35, 20, 10, 5, 2]) == []
     assert FacilityStatus.objects.get(facility=facility).reported_at == NOW - timedelta(minutes=2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_confirmation_never_restates_figures_a_concurrent_report_superseded(kz):
+    """"Nothing changed" while a new report is being stored: the confirmation waits for it and carries *its*
+    figures forward; read before that report committed, it would have made the older figures current again."""
+    from jedel.capacity.services.reports import report_confirm
+
+    _requires_postgres()
+    facility = make_facility(kz["KZ-75"], "RACE-CONFIRM")
+    manager = manager_of(facility)
+    report_submit(actor=manager, facility=facility, data=report(minutes_ago=30, bed_rows=(("AdultICU", 10, 6),)),
+                  source="api", now=NOW)
+    holding, release, errors = threading.Event(), threading.Event(), []
+
+    def new_figures() -> None:
+        try:
+            with transaction.atomic():
+                report_submit(actor=manager, facility=facility, source="api", now=NOW,
+                              data=report(minutes_ago=2, bed_rows=(("AdultICU", 10, 9),)))
+                holding.set()
+                release.wait(timeout=10)
+        except BaseException as exc:  # noqa: BLE001 - reported to the main thread
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def confirm() -> None:
+        try:
+            report_confirm(actor=manager, facility=facility, source="web", now=NOW)
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    writer, confirmer = threading.Thread(target=new_figures), threading.Thread(target=confirm)
+    writer.start()
+    assert holding.wait(timeout=10)
+    confirmer.start()
+    time.sleep(0.3)  # the confirmer is now waiting on the status row (or, without the lock, already read)
+    release.set()
+    writer.join(timeout=30)
+    confirmer.join(timeout=30)
+    assert errors == []
+    status = FacilityStatus.objects.select_related("report").get(facility=facility)
+    assert (status.report.confirmed_unchanged, status.reported_at) == (True, NOW)
+    assert [(b.bed_type, b.staffed, b.occupied) for b in status.report.beds.all()] == [("AdultICU", 10, 9)]

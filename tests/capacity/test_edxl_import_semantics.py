@@ -167,18 +167,16 @@ def test_the_database_refuses_a_second_report_with_the_same_key(almaty):
 def test_carry_forward_takes_the_newest_report_at_or_before_the_new_ones_time(almaty):
     full, _bare = almaty
     early = datetime(2026, 3, 10, 5, 0, tzinfo=UTC)  # before the fixture's report at 05:30: nothing to carry
-    data, op = report_carry_forward(facility=full, data=ReportInput(reported_at=early), operational=OperationalInput(),
-                                    mentioned=Mentioned())
-    assert (data.beds, data.ventilators_total, op) == ((), None, OperationalInput())
-    # A "nothing changed" confirmation: every figure carried forward.
+    data = report_carry_forward(facility=full, data=ReportInput(reported_at=early), mentioned=Mentioned())
+    assert (data.beds, data.ventilators_total, data.staffing) == ((), None, "")
+    # A "nothing changed" confirmation: every figure carried forward, the operational status too.
     later = datetime(2026, 3, 10, 6, 0, tzinfo=UTC)
-    data, op = report_carry_forward(facility=full, data=ReportInput(reported_at=later), operational=OperationalInput(),
-                                    mentioned=Mentioned())
-    assert ([b.bed_type for b in data.beds], data.ed_status, data.reported_at, op.staffing) == (
+    data = report_carry_forward(facility=full, data=ReportInput(reported_at=later), mentioned=Mentioned())
+    assert ([b.bed_type for b in data.beds], data.ed_status, data.reported_at, data.staffing) == (
         ["AdultICU", "MedicalSurgical", "Burn"], "diversion", later, "insufficient")
-    complete = report_carry_forward(facility=full, data=ReportInput(reported_at=later), operational=OperationalInput(),
+    complete = report_carry_forward(facility=full, data=ReportInput(reported_at=later),
                                     mentioned=Mentioned.everything())
-    assert complete == (ReportInput(reported_at=later), OperationalInput())
+    assert complete == ReportInput(reported_at=later)
 
 
 def test_bad_operational_values_are_refused_with_their_element_named(almaty):
@@ -197,7 +195,7 @@ def test_bad_operational_values_are_refused_with_their_element_named(almaty):
     full, _bare = almaty
     with pytest.raises(ValidationFailed) as direct:
         report_submit(actor=NATIONAL, facility=full, source="api", now=NOW,
-                      data=ReportInput(reported_at=NOW, beds=(BedInput("AdultICU", available=2),)),
-                      operational=OperationalInput(facility_status="burning", deaths_24h=2_000_000))
+                      data=ReportInput(reported_at=NOW, beds=(BedInput("AdultICU", available=2),),
+                                       facility_status="burning", deaths_24h=2_000_000))
     assert [(e["code"], e["loc"]) for e in direct.value.errors] == [
         ("bad_value", ["facility_status"]), ("bad_value", ["deaths_24h"])]

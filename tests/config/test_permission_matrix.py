@@ -201,6 +201,8 @@ ENDPOINTS = [
              lambda f, world: (json.dumps({"name": "his", "facility": f.code}), "application/json")),
     Endpoint("revoke_token", "post", lambda f: f"/api/accounts/tokens/{_token_of(f)}/revoke", FACILITY_WRITE, 200),
     Endpoint("submit_report", "post", lambda f: f"/api/facilities/{f.code}/reports", REPORT, 201, _report_body),
+    Endpoint("confirm_report", "post", lambda f: f"/api/facilities/{f.code}/reports/confirm", REPORT, 201,
+             lambda f, world: ("{}", "application/json")),
     Endpoint("create_facility", "post", lambda f: "/api/facilities", COORDINATORS, 201, _create_body),
     Endpoint("update_facility", "patch", lambda f: f"/api/facilities/{f.code}", FACILITY_WRITE,
              200, _patch_body),

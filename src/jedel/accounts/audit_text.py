@@ -49,6 +49,7 @@ ACTION_LABELS: dict[str, Any] = {
     "referral_link_remove": _("Referral link removed"),
     "referral_import": _("Referral links imported"),
     "report_capacity": _("Capacity reported"),
+    "confirm_capacity": _("Capacity confirmed unchanged"),
     "edxl_have_import": _("EDXL-HAVE message imported"),
     "demo_generate": _("Demo data generated"),
 }

@@ -21,6 +21,8 @@ class CapacityError(ErrorCode):
     NOT_REPORTING_FACILITY = "not_reporting_facility"
     BAD_ED_STATUS = "bad_ed_status"
     BAD_OXYGEN_STATUS = "bad_oxygen_status"
+    # A "nothing changed" confirmation needs figures to confirm.
+    NOTHING_TO_CONFIRM = "nothing_to_confirm"
     # Informational, not a rejection: a late report is stored as history but does not become current.
     OLDER_THAN_CURRENT = "older_than_current"
     # Interop
@@ -47,6 +49,7 @@ register_messages({
     CapacityError.NOT_REPORTING_FACILITY: _("This facility does not report bed capacity."),
     CapacityError.BAD_ED_STATUS: _("Unknown emergency-department status."),
     CapacityError.BAD_OXYGEN_STATUS: _("Unknown oxygen status."),
+    CapacityError.NOTHING_TO_CONFIRM: _("There is no earlier report to confirm: submit the figures first."),
     CapacityError.OLDER_THAN_CURRENT: _("Stored as history: a newer report is already current."),
     CapacityError.EDXL_INVALID: _("The EDXL-HAVE document is not valid."),
     CapacityError.INVALID_PROBLEM: _("The distribution problem is not valid."),

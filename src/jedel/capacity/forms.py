@@ -6,13 +6,15 @@ come back onto these fields by their path (see `place_errors`).
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jedel.capacity.models import BedType, EdStatus, OxygenStatus
+from jedel.capacity.models import BedType, EdStatus, FacilityOperation, OxygenStatus, SecurityStatus, Staffing
+from jedel.capacity.operational import OPERATIONAL_FIELDS, OperationalInput
 from jedel.facilities.models import Capability, FacilityKind
 from jedel.capacity.report_input import BedInput, ReportInput
 from jedel.capacity.selectors.status import StatusRow
@@ -50,6 +52,24 @@ class ReportForm(forms.Form):
     mci_delayed_per_hour = _count(_("Delayed (yellow) casualties per hour"))
     mci_minimal_per_hour = _count(_("Minimal (green) casualties per hour"))
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    # Operational status (EDXL-HAVE): a folded section of the form, "" = not reported.
+    facility_status = forms.ChoiceField(label=_("Facility operations"), required=False,
+                                        choices=[("", _("Not reported")), *FacilityOperation.choices])
+    security_status = forms.ChoiceField(label=_("Security"), required=False,
+                                        choices=[("", _("Not reported")), *SecurityStatus.choices])
+    staffing = forms.ChoiceField(label=_("Staffing"), required=False,
+                                 choices=[("", _("Not reported")), *Staffing.choices])
+    admissions_24h = _count(_("Admissions, last 24 h"))
+    discharges_24h = _count(_("Discharges, last 24 h"))
+    deaths_24h = _count(_("Deaths, last 24 h"))
+
+    def operational_fields(self) -> list[Any]:
+        """The operational status fields, in form order (the folded section of the template)."""
+        return [self[name] for name in OPERATIONAL_FIELDS]
+
+    def operational_has_errors(self) -> bool:
+        """Unfold the section when one of its fields has an error."""
+        return any(name in self.errors for name in OPERATIONAL_FIELDS)
 
 
 class BedRowForm(forms.Form):
@@ -69,10 +89,13 @@ class BedRowForm(forms.Form):
 BedFormSet = forms.formset_factory(BedRowForm, extra=0, max_num=len(BedType) * 2, absolute_max=len(BedType) * 2)
 
 
-def report_initial(row: StatusRow | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Prefill from the current status: a new report usually changes a few figures of the last one."""
+def report_initial(row: StatusRow | None, operational: OperationalInput | None = None,
+                   ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Prefill from the current status and its operational status: a new report usually changes a few figures
+    of the last one."""
     initial: dict[str, Any] = {"reported_at": timezone.localtime().replace(second=0, microsecond=0),
-                               "ed_status": EdStatus.OPEN, "oxygen_status": OxygenStatus.UNKNOWN}
+                               "ed_status": EdStatus.OPEN, "oxygen_status": OxygenStatus.UNKNOWN,
+                               **asdict(operational or OperationalInput())}
     last = row.current if row else None
     if last is not None:
         for name in ReportForm.base_fields:

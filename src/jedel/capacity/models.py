@@ -103,6 +103,8 @@ class CapacityReport(models.Model):
     # Set when the sender can be retried (an EDXL-HAVE hospital's content, later an Idempotency-Key): a second
     # submission with the same key for the same facility returns the stored report instead of a new one.
     idempotency_key = models.CharField(max_length=200, blank=True)
+    # A "nothing changed" confirmation: the figures are the previous report's, carried forward (services/reports.py).
+    confirmed_unchanged = models.BooleanField(default=False)
 
     class Meta:
         indexes = [models.Index(fields=["facility", "-reported_at"], name="report_facility_latest")]

@@ -1,5 +1,5 @@
 """The shape of one capacity report before it is stored: shared by the web form, the API, EDXL-HAVE
-import and the demo generator, so every path is validated by the same service (services/capacity.py)."""
+import and the demo generator, so every path is validated by the same service (services/reports.py)."""
 
 from __future__ import annotations
 
@@ -38,3 +38,11 @@ class ReportInput:
     mci_delayed_per_hour: int | None = None
     mci_minimal_per_hour: int | None = None
     note: str = ""
+    # Operational status (EDXL-HAVE HospitalFacilityStatus / HospitalResourcesStatus: operational.py checks it);
+    # "" / None = not reported.
+    facility_status: str = ""
+    security_status: str = ""
+    staffing: str = ""
+    admissions_24h: int | None = None
+    discharges_24h: int | None = None
+    deaths_24h: int | None = None

@@ -8,6 +8,7 @@ get.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -15,7 +16,8 @@ from ninja import Field, Schema
 from ninja.renderers import JSONRenderer
 from pydantic import StrictBool, StrictInt, WithJsonSchema
 
-from jedel.capacity.models import BedType, EdStatus, OxygenStatus
+from jedel.capacity.models import BedType, EdStatus, FacilityOperation, OxygenStatus, SecurityStatus, Staffing
+from jedel.capacity.operational import OperationalInput
 from jedel.capacity.report_input import BedInput, ReportInput
 from jedel.capacity.services.report_rules import MAX_COUNT, REASON_MAX_LENGTH
 from jedel.common.moments import ApiDatetime
@@ -57,6 +59,15 @@ class ReportIn(Schema):
     mci_delayed_per_hour: Count | None = None
     mci_minimal_per_hour: Count | None = None
     note: str = Field("", max_length=4000)
+    # Operational status (EDXL-HAVE HospitalFacilityStatus / HospitalResourcesStatus); "" / null = not reported.
+    facility_status: Annotated[str, _enum(["", *FacilityOperation.values], "can the building be used; "
+                                                                         "empty = not reported")] = ""
+    security_status: Annotated[str, _enum(["", *SecurityStatus.values], "security posture; empty = not "
+                                                                       "reported")] = ""
+    staffing: Annotated[str, _enum(["", *Staffing.values], "staffing; empty = not reported")] = ""
+    admissions_24h: Count | None = None
+    discharges_24h: Count | None = None
+    deaths_24h: Count | None = None
 
     def to_input(self) -> ReportInput:
         """The shared ReportInput the service validates."""
@@ -64,11 +75,25 @@ class ReportIn(Schema):
         return ReportInput(beds=tuple(BedInput(**b.model_dump()) for b in self.beds), **fields)
 
 
+class ConfirmIn(Schema):
+    """A "nothing changed" confirmation: the previous report's figures carried forward, confirmed at a time."""
+
+    reported_at: ApiDatetime | None = Field(None, description="when the figures were confirmed, with a UTC "
+                                                              "offset; default: now")
+
+
 class ReportOut(ReportFigures):
-    """One stored report: the status model's figures, with the facility and, on submit, whether it is current."""
+    """One stored report: the status model's figures and operational status, with the facility and, on submit,
+    whether it is current."""
 
     facility: str
     current: bool | None = Field(None, description="on submit: whether this report became the current status")
+    facility_status: str = Field("", description="EDXL-HAVE FacilityStatus; empty = not reported")
+    security_status: str = Field("", description="EDXL-HAVE SecurityStatus; empty = not reported")
+    staffing: str = Field("", description="EDXL-HAVE Staffing; empty = not reported")
+    admissions_24h: int | None = None
+    discharges_24h: int | None = None
+    deaths_24h: int | None = None
 
 
 class BedTotalsOut(Schema):
@@ -99,9 +124,11 @@ class TotalsOut(Schema):
     national: AreaTotalsOut
 
 
-def report_out(r: ReportFigures, *, facility_code: str, current: bool | None = None) -> ReportOut:
-    """Schema of one stored report."""
-    return ReportOut(**dict(r), facility=facility_code, current=current)
+def report_out(r: ReportFigures, *, facility_code: str, current: bool | None = None,
+               operational: OperationalInput | None = None) -> ReportOut:
+    """Schema of one stored report (with its operational status, read apart: operational_by_report)."""
+    return ReportOut(**dict(r), **asdict(operational or OperationalInput()), facility=facility_code,
+                     current=current)
 
 
 def totals_out(t: AreaTotals) -> AreaTotalsOut:

@@ -31,7 +31,7 @@ KEY_MAX_LENGTH = 200
 KEY_PATTERN = r"^[\x21-\x7e]{1,200}$"  # printable ASCII, no spaces: UUIDs, ULIDs, message ids
 _KEY = re.compile(KEY_PATTERN)
 # (method, path) pairs that create something and therefore honour the key.
-IDEMPOTENT_POSTS = (re.compile(r"^/api/facilities/[^/]+/reports$"), re.compile(r"^/api/facilities/import$"),
+IDEMPOTENT_POSTS = (re.compile(r"^/api/facilities/[^/]+/reports(/confirm)?$"), re.compile(r"^/api/facilities/import$"),
                     re.compile(r"^/api/import/edxl-have$"))
 # Answers that depend on the moment rather than on the request are not replayed.
 _NOT_STORED = frozenset({401, 403, 409, 429})

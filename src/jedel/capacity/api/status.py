@@ -9,12 +9,22 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from jedel.capacity.models import BedType, ReportSource
-from jedel.capacity.schemas import JSON_CONTENT_TYPE, ReportIn, ReportOut, TotalsOut, report_out, totals_json, totals_parts
+from jedel.capacity.schemas import (
+    JSON_CONTENT_TYPE,
+    ConfirmIn,
+    ReportIn,
+    ReportOut,
+    TotalsOut,
+    report_out,
+    totals_json,
+    totals_parts,
+)
 from jedel.capacity.selectors import status as selectors
 from jedel.capacity.selectors.status_model import StatusRow, dumps_json, with_freshness
 from jedel.capacity.selectors.totals import region_totals_cached
 from jedel.capacity.services.report_rules import MAX_COUNT
-from jedel.capacity.services.reports import report_submit
+from jedel.capacity.selectors.operational import operational_by_report
+from jedel.capacity.services.reports import report_confirm, report_submit
 from jedel.common import clock
 from jedel.common.errors import NotFound
 from jedel.common.moments import ApiDatetime
@@ -35,8 +45,23 @@ def submit_report(request: HttpRequest, code: str, data: ReportIn) -> Any:
     facility = selectors.facility_by_code(code)
     report = report_submit(actor=request.auth, facility=facility, data=data.to_input(),  # type: ignore[attr-defined]
                            source=ReportSource.API)
-    return Status(201, report_out(selectors.report_get(report.pk), facility_code=code,
-                                  current=report.became_current))  # type: ignore[attr-defined]
+    return Status(201, _stored_out(report, code))
+
+
+@router.post("/facilities/{code}/reports/confirm", response={201: ReportOut})
+def confirm_report(request: HttpRequest, code: str, data: ConfirmIn) -> Any:
+    """"Nothing changed": a new report carrying the previous figures forward (`{}` confirms them now); 422
+    nothing_to_confirm without a previous report. On time for the overdue alarm; the same permission and
+    Idempotency-Key as submitting a report."""
+    facility = selectors.facility_by_code(code)
+    report = report_confirm(actor=request.auth, facility=facility, source=ReportSource.API,  # type: ignore[attr-defined]
+                            reported_at=data.reported_at)
+    return Status(201, _stored_out(report, code))
+
+
+def _stored_out(report: Any, code: str) -> ReportOut:
+    return report_out(selectors.report_get(report.pk), facility_code=code, current=report.became_current,
+                      operational=operational_by_report([report.pk]).get(report.pk))
 
 
 @router.get("/facilities/{code}/status", response=StatusRow)
@@ -54,7 +79,8 @@ def list_facility_reports(request: HttpRequest, code: str, since: ApiDatetime | 
     until = until or clock.utcnow()
     history = selectors.facility_history(facility, since=since or until - HISTORY_DEFAULT, until=until,
                                          viewer=request.auth)  # type: ignore[attr-defined]
-    return [report_out(r, facility_code=code) for r in history]
+    operational = operational_by_report(r.report_id for r in history)
+    return [report_out(r, facility_code=code, operational=operational.get(r.report_id)) for r in history]
 
 
 @router.get("/status", response=list[StatusRow])

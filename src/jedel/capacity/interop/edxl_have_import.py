@@ -114,9 +114,8 @@ def edxl_have_import(*, actor: Principal | None, data: bytes, now: datetime | No
                 continue
             try:
                 with transaction.atomic():  # savepoint: a failed hospital leaves the transaction usable
-                    report, op = report_carry_forward(facility=f, data=h.report, operational=h.operational,
-                                                      mentioned=h.mentions)
-                    stored = report_submit(actor=actor, facility=f, data=report, operational=op, now=now,
+                    report = report_carry_forward(facility=f, data=h.report, mentioned=h.mentions)
+                    stored = report_submit(actor=actor, facility=f, data=report, now=now,
                                            source=ReportSource.EDXL, idempotency_key=h.key)
                     (duplicates if stored.duplicate else reports).append(stored)  # type: ignore[attr-defined]
             except DomainError as exc:

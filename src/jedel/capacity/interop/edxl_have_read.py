@@ -39,7 +39,7 @@ from jedel.capacity.interop.edxl_have import (
 )
 from jedel.capacity.interop.edxl_have_sahana import SAHANA_SECURITY
 from jedel.capacity.models import BedType
-from jedel.capacity.operational import OperationalInput
+from jedel.capacity.operational import OPERATIONAL_FIELDS, OperationalInput
 from jedel.capacity.report_input import BedInput, ReportInput
 from jedel.capacity.services.carry_forward import Mentioned
 
@@ -108,7 +108,7 @@ class HospitalReading:
             elif text and ((name in _FREE_TEXT and not text.startswith(TAG)) or (  # texts for people
                     name == "CommentText" and etree.QName(el.getparent()).localname != "HospitalFacilityStatus")):
                 ignored.append(_("%(loc)s: the free text %(text)r was not imported.") % {"loc": loc, "text": text})
-        self.report = (ReportInput(reported_at=reported_at, beds=beds, **fields)
+        self.report = (ReportInput(reported_at=reported_at, beds=beds, **fields, **asdict(self.operational))
                        if reported_at is not None and len(errors) == before else None)
 
     @property
@@ -119,7 +119,10 @@ class HospitalReading:
     def key(self) -> str:
         """What this hospital states, as a digest: the same statement imported again is the same report."""
         assert self.report is not None
-        stated = {"report": asdict(self.report), "operational": asdict(self.operational),
+        # The operational values are digested apart, as before they joined ReportInput: keys stored by earlier
+        # imports still match, so re-importing an old message stays a duplicate.
+        report = {k: v for k, v in asdict(self.report).items() if k not in OPERATIONAL_FIELDS}
+        stated = {"report": report, "operational": asdict(self.operational),
                   "mentioned": sorted(self.mentioned)}
         digest = hashlib.sha256(json.dumps(stated, sort_keys=True, default=str).encode()).hexdigest()
         return f"edxl-have:{digest}"

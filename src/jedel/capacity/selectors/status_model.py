@@ -89,6 +89,8 @@ class ReportFigures(BaseModel):
     mci_delayed_per_hour: int | None
     mci_minimal_per_hour: int | None
     beds: dict[str, BedFigures]
+    # True for a "nothing changed" confirmation: the figures are the previous report's, confirmed at reported_at.
+    confirmed_unchanged: bool = False
 
     @property
     def available_total(self) -> int:

@@ -1,6 +1,6 @@
 """Carry forward: a partial report keeps the figures it does not mention from the facility's previous report.
 
-Why: an EDXL-HAVE message (and, later, a "nothing changed" confirmation in the web form or API) states only
+Why: an EDXL-HAVE message (and a "nothing changed" confirmation, services/reports.report_confirm) states only
 some figures; storing the rest as "not reported" would wipe bed types and resources the sender never meant
 to change. The base is the facility's newest report at or before the new report's time, so a backfilled
 message never borrows figures from its own future.
@@ -17,7 +17,6 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from jedel.capacity.models import CapacityReport
-from jedel.capacity.operational import OPERATIONAL_FIELDS, OperationalInput
 from jedel.capacity.report_input import BedInput, ReportInput
 from jedel.capacity.services.report_rules import as_utc
 from jedel.facilities.models import Facility
@@ -28,7 +27,7 @@ _TIED = {"ed_status_reason": "ed_status"}
 
 @dataclass(frozen=True)
 class Mentioned:
-    """What a partial report states: names of ReportInput / OperationalInput fields (its beds always count as
+    """What a partial report states: names of ReportInput fields (its beds always count as
     stated, one bed type at a time). `Mentioned.everything()` (a complete report, as the web form and API send
     today) carries nothing forward; `Mentioned()` states no figure (a "nothing changed" confirmation).
     """
@@ -47,12 +46,11 @@ def report_base(facility: Facility, data: ReportInput) -> CapacityReport | None:
             .prefetch_related("beds").order_by("-reported_at", "-id").first())
 
 
-def report_carry_forward(*, facility: Facility, data: ReportInput, operational: OperationalInput,
-                         mentioned: Mentioned) -> tuple[ReportInput, OperationalInput]:
-    """`data` and `operational` with every unmentioned figure taken from the base report (if there is one)."""
+def report_carry_forward(*, facility: Facility, data: ReportInput, mentioned: Mentioned) -> ReportInput:
+    """`data` with every unmentioned figure (operational status included) taken from the base report, if any."""
     base = None if mentioned.complete else report_base(facility, data)
     if base is None:
-        return data, operational
+        return data
 
     def kept(name: str) -> bool:
         return _TIED.get(name, name) not in mentioned.fields
@@ -64,5 +62,4 @@ def report_carry_forward(*, facility: Facility, data: ReportInput, operational: 
         BedInput(bed_type=b.bed_type, staffed=b.staffed, occupied=b.occupied, available=b.available,
                  surge_24h=b.surge_24h)
         for b in sorted(base.beds.all(), key=lambda b: b.pk) if b.bed_type not in stated)
-    op = {name: getattr(base, name) for name in OPERATIONAL_FIELDS if kept(name)}
-    return replace(data, beds=beds, **carried), replace(operational, **op)
+    return replace(data, beds=beds, **carried)

@@ -18,6 +18,7 @@ from jedel.common.errors import ErrorCode
 from jedel.common.moments import EARLIEST
 from jedel.facilities.errors import FacilityError
 from jedel.capacity.models import BedType, EdStatus, OxygenStatus
+from jedel.capacity.operational import ACTIVITY_FIELDS, CHOICES, operational_errors
 from jedel.facilities.models import Facility
 from jedel.capacity.report_input import BedInput, ReportInput
 
@@ -83,10 +84,13 @@ def _bed_errors(i: int, bed: BedInput, seen: set[str]) -> list[dict[str, Any]]:
 
 def is_empty(data: ReportInput) -> bool:
     """True when the report says nothing beyond the form's defaults: no beds, counts, equipment or oxygen state,
-    and an open emergency department. Such a report must not reset the facility's reporting clock."""
+    operational status, and an open emergency department. Such a report must not reset the reporting clock.
+
+    A report of the operational status alone (evacuating, lockdown, staffing) says something: it counts."""
     return (not data.beds and data.oxygen_status == "unknown" and data.ed_status == EdStatus.OPEN.value
             and data.ct_operational is None and data.xray_operational is None
-            and all(getattr(data, name) is None for name in REPORT_COUNT_FIELDS))
+            and all(getattr(data, name) is None for name in REPORT_COUNT_FIELDS + ACTIVITY_FIELDS)
+            and not any(getattr(data, name) for name in CHOICES))
 
 
 def report_errors(*, facility: Facility, data: ReportInput, now: datetime) -> list[dict[str, Any]]:
@@ -96,7 +100,7 @@ def report_errors(*, facility: Facility, data: ReportInput, now: datetime) -> li
         # "required" with no field: the figures as a whole are missing (the message says which will do).
         errors.append(_error(FacilityError.REQUIRED, msg=_(
             "The report has no figures: give at least one bed count, ventilators, equipment, oxygen, laboratory "
-            "or MCI capacity, or a changed emergency-department status.")))
+            "or MCI capacity, the operational status, or a changed emergency-department status.")))
     try:
         moment: datetime | None = as_utc(data.reported_at)
     except OverflowError:  # year 1 or 9999 with an offset: not a time Python can even convert to UTC
@@ -126,6 +130,7 @@ def report_errors(*, facility: Facility, data: ReportInput, now: datetime) -> li
                if "\x00" in getattr(data, name)]
     if data.oxygen_status not in OxygenStatus.values:
         errors.append(_error(CapacityError.BAD_OXYGEN_STATUS, "oxygen_status"))
+    errors += operational_errors(data)
     if data.beds and not facility.is_inpatient:
         errors.append(_error(CapacityError.NOT_REPORTING_FACILITY, "beds"))
         return errors

@@ -18,55 +18,85 @@ from jedel.common.errors import Conflict, ErrorCode, PermissionDenied, Validatio
 from jedel.capacity.errors import CapacityError
 from jedel.facilities.errors import FacilityError
 from jedel.capacity.models import BedCapacity, CapacityReport, EdStatus, FacilityStatus
-from jedel.capacity.operational import OperationalInput, operational_errors
 from jedel.facilities.models import Facility
 from jedel.capacity.report_input import ReportInput
+from jedel.capacity.services.carry_forward import Mentioned, report_base, report_carry_forward
 from jedel.capacity.services.report_rules import report_errors, with_derived_available
 from jedel.capacity.permissions import REPORT_CAPACITY
 from jedel.capacity.realtime import status_changed_publish
 from jedel.capacity.selectors.status import facility_status
 
 AUDIT_ACTION = "report_capacity"
+# A "nothing changed" confirmation: a report of its own, audited apart so the trail tells it from new figures.
+CONFIRM_ACTION = "confirm_capacity"
 
 
 def report_submit(*, actor: Principal, facility: Facility, data: ReportInput, source: str,
-                  now: datetime | None = None, operational: OperationalInput | None = None,
-                  idempotency_key: str = "") -> CapacityReport:
+                  now: datetime | None = None, idempotency_key: str = "") -> CapacityReport:
     """Validate and store one capacity report; it becomes the facility's status only if it is the newest.
 
     The returned report carries `became_current` (bool) so callers can tell a backfill from a live update,
     and `duplicate` (bool): with an `idempotency_key` this facility has stored before, nothing new is written
     and the stored report is returned (a retried sender, a re-imported message).
     """
+    return _submit(actor, facility, data, source, now or utcnow(), idempotency_key, confirmation=False)
+
+
+def report_confirm(*, actor: Principal, facility: Facility, source: str, now: datetime | None = None,
+                   reported_at: datetime | None = None, idempotency_key: str = "") -> CapacityReport:
+    """"Nothing changed": a new report at `reported_at` (default now) carrying every figure of the facility's
+    previous report forward, stored and audited as a confirmation. It resets the reporting clock like any report.
+
+    ValidationFailed (NOTHING_TO_CONFIRM) when the facility has no report at or before that time.
+    """
     now = now or utcnow()
-    _authorise(actor, facility, now)
+    return _submit(actor, facility, ReportInput(reported_at=reported_at or now), source, now, idempotency_key,
+                   confirmation=True)
+
+
+def _submit(actor: Principal, facility: Facility, data: ReportInput, source: str, now: datetime,
+            idempotency_key: str, *, confirmation: bool) -> CapacityReport:
+    _authorise(actor, facility, now, confirmation)
     if not facility.active:
         raise Conflict(FacilityError.INACTIVE_FACILITY, field="facility")
     stored = _stored(facility, idempotency_key)
     if stored is not None:
         return stored
-    operational = operational or OperationalInput()
-    errors = report_errors(facility=facility, data=data, now=now)
-    if operational != OperationalInput():
-        # A report of the operational status alone (evacuating, lockdown) says something: the capacity rules'
-        # "no figures" error (code "required" without a field) does not apply to it.
-        errors = [e for e in errors if e.get("loc")]
-    errors += operational_errors(operational)
-    if errors:
-        raise ValidationFailed(_error_code(errors[0]["code"]), errors)
-    data = with_derived_available(data)
-    # A department that is open turns nobody away: a reason left over from a diversion (the form prefills it)
-    # would keep telling dispatchers why it was closed.
-    reason = "" if data.ed_status == EdStatus.OPEN else data.ed_status_reason.strip()
-    try:
-        report = _store(actor, facility, data, operational, source, now, reason, idempotency_key[:200])
-    except IntegrityError:
-        stored = _stored(facility, idempotency_key)  # the same key stored concurrently: that one counts
-        if stored is None:
-            raise
-        return stored
+    with transaction.atomic():
+        if confirmation:
+            # The figures to re-state are read under the status row's lock, which every report holds until it
+            # commits: a report arriving meanwhile is either carried forward or waits for this confirmation,
+            # never silently replaced by the older figures it superseded.
+            FacilityStatus.objects.select_for_update().filter(facility=facility).first()
+            data = _confirmed(facility, data, now)
+        errors = report_errors(facility=facility, data=data, now=now)
+        if errors:
+            raise ValidationFailed(_error_code(errors[0]["code"]), errors)
+        data = with_derived_available(data)
+        # A department that is open turns nobody away: a reason left over from a diversion (the form prefills
+        # it) would keep telling dispatchers why it was closed.
+        reason = "" if data.ed_status == EdStatus.OPEN else data.ed_status_reason.strip()
+        try:
+            report = _store(actor, facility, data, source, now, reason, idempotency_key[:200], confirmation)
+        except IntegrityError:
+            stored = _stored(facility, idempotency_key)  # the same key stored concurrently: that one counts
+            if stored is None:
+                raise
+            return stored
     report.duplicate = False  # type: ignore[attr-defined]
     return report
+
+
+def _confirmed(facility: Facility, data: ReportInput, now: datetime) -> ReportInput:
+    """The confirmation's figures: the previous report's, carried forward whole (it states no figure itself)."""
+    # Only its time can be wrong; said alone, not drowned in the rules' "no figures" error.
+    time_errors = [e for e in report_errors(facility=facility, data=data, now=now) if e["loc"] == ["reported_at"]]
+    if time_errors:
+        raise ValidationFailed(_error_code(time_errors[0]["code"]), time_errors)
+    if report_base(facility, data) is None:
+        code = CapacityError.NOTHING_TO_CONFIRM
+        raise ValidationFailed(code, [{"code": code.value, "loc": [], "msg": code.message}])
+    return report_carry_forward(facility=facility, data=data, mentioned=Mentioned())
 
 
 def _stored(facility: Facility, idempotency_key: str) -> CapacityReport | None:
@@ -80,20 +110,21 @@ def _stored(facility: Facility, idempotency_key: str) -> CapacityReport | None:
     return report
 
 
-def _store(actor: Principal, facility: Facility, data: ReportInput, operational: OperationalInput, source: str,
-           now: datetime, reason: str, idempotency_key: str) -> CapacityReport:
+def _store(actor: Principal, facility: Facility, data: ReportInput, source: str, now: datetime, reason: str,
+           idempotency_key: str, confirmation: bool) -> CapacityReport:
     with transaction.atomic():
         # Every reported figure is a column of the same name: a new figure needs no change here.
         figures = {f.name: getattr(data, f.name) for f in fields(data) if f.name != "beds"}
-        figures.update((f.name, getattr(operational, f.name)) for f in fields(operational))
         report = CapacityReport.objects.create(
             facility=facility, received_at=now, source=source, reporter=actor.label[:200],
-            idempotency_key=idempotency_key, **{**figures, "ed_status_reason": reason})
+            idempotency_key=idempotency_key, confirmed_unchanged=confirmation,
+            **{**figures, "ed_status_reason": reason})
         BedCapacity.objects.bulk_create([
             BedCapacity(report=report, bed_type=b.bed_type, staffed=b.staffed, occupied=b.occupied,
                         available=b.available or 0, surge_24h=b.surge_24h) for b in data.beds])
         current = _status_advance(facility, report)
-        audit_record(actor=actor, action=AUDIT_ACTION, object_type="capacity_report", object_id=report.pk,
+        audit_record(actor=actor, action=CONFIRM_ACTION if confirmation else AUDIT_ACTION,
+                     object_type="capacity_report", object_id=report.pk,
                      region_id=facility.region_id, now=now,
                      changes={"facility": facility.code, "reported_at": data.reported_at.isoformat(),
                               "source": source, "beds": len(data.beds), "current": current})
@@ -109,10 +140,10 @@ def _error_code(value: str) -> ErrorCode:
     return CapacityError(value) if value in CapacityError._value2member_map_ else FacilityError(value)
 
 
-def _authorise(actor: Principal, facility: Facility, now: datetime) -> None:
+def _authorise(actor: Principal, facility: Facility, now: datetime, confirmation: bool = False) -> None:
     """Policy check; a token pushing another hospital's figures gets its own code (a misconfigured HIS)."""
     if actor.is_token and actor.facility_id != facility.pk:
-        audit_record(actor=actor, action=AUDIT_ACTION, object_type="facility", object_id=facility.code,
+        audit_record(actor=actor, action=CONFIRM_ACTION if confirmation else AUDIT_ACTION, object_type="facility", object_id=facility.code,
                      region_id=facility.region_id, outcome=AuditEvent.Outcome.DENIED, now=now,
                      changes={"reason": CapacityError.TOKEN_WRONG_FACILITY.value})
         raise PermissionDenied(CapacityError.TOKEN_WRONG_FACILITY)

@@ -17,6 +17,7 @@ from jedel.common.errors import DomainError, ValidationFailed
 from jedel.capacity.forms import BedFormSet, ReportForm, place_errors, report_initial, report_input
 from jedel.capacity.models import ReportSource
 from jedel.capacity.selectors import status as selectors
+from jedel.capacity.selectors.operational import operational_get
 from jedel.capacity.services.reports import report_submit
 from jedel.capacity.templatetags.board_tags import bed_label
 from jedel.capacity.views.facility import facility_or_404
@@ -55,7 +56,8 @@ def report_page(request: HttpRequest, code: str) -> HttpResponse:
     except DomainError as exc:
         return render(request, "common/error.html", {"error": exc.detail}, status=exc.status)
     assert viewer is not None
-    initial, bed_initial = report_initial(current)
+    report_id = current.current.report_id if current.current else None
+    initial, bed_initial = report_initial(current, operational_get(report_id))
     data = request.POST if request.method == "POST" else None
     form = ReportForm(data, initial=initial)
     formset = BedFormSet(data, initial=bed_initial if facility.is_inpatient else [], prefix="beds")
@@ -76,4 +78,5 @@ def report_page(request: HttpRequest, code: str) -> HttpResponse:
     status = 422 if data is not None else 200
     summary = error_summary(form, formset) if data is not None else []
     return render(request, "capacity/report_form.html",
-                  {"facility": facility, "form": form, "formset": formset, "error_summary": summary}, status=status)
+                  {"facility": facility, "form": form, "formset": formset, "error_summary": summary,
+                   "can_confirm": report_id is not None}, status=status)

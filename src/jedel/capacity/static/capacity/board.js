@@ -52,6 +52,57 @@
       return true;
     }
   };
+  // A poll updates a panel in place, cell by cell, instead of swapping the whole panel in. The swap (outerHTML,
+  // every tick while the socket is down) replaced every node of the facility table each second, and with ~100
+  // rows some "N min ago" ticks over nearly every second, so whatever a person was reading, or a test was
+  // measuring, was detached under them (the phone card's "Available" cell measured with no box in Kazakh).
+  // Now only cells whose content changed get it, the cells themselves stay; a panel whose shape changed
+  // (other rows, another page) is swapped as before. Polls only: a sort link or the pager always swaps.
+  function syncAttributes(cur, fresh) {
+    Array.prototype.slice.call(cur.attributes).forEach(function (a) {
+      if (!fresh.hasAttribute(a.name)) { cur.removeAttribute(a.name); }
+    });
+    Array.prototype.forEach.call(fresh.attributes, function (a) {
+      if (cur.getAttribute(a.name) !== a.value) { cur.setAttribute(a.name, a.value); }
+    });
+  }
+  function changedCells(cur, fresh, out) {  // false when the shapes differ
+    if (cur.tagName !== fresh.tagName) { return false; }
+    if (cur.outerHTML === fresh.outerHTML) { return true; }
+    if (cur.tagName === "TD" || cur.tagName === "TH" || !cur.children.length || !fresh.children.length) {
+      out.push([cur, fresh]);
+      return true;
+    }
+    if (cur.children.length !== fresh.children.length) { return false; }
+    var before = out.length;
+    for (var i = 0; i < cur.children.length; i++) {
+      if (!changedCells(cur.children[i], fresh.children[i], out)) { return false; }
+    }
+    if (out.length === before) { return false; }  // a text of the container itself changed: swap
+    out.push([cur, fresh, true]);  // its own attributes only (a row turning overdue)
+    return true;
+  }
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    var target = e.detail.target;
+    var config = e.detail.requestConfig;
+    if (!e.detail.shouldSwap || !target || !target.id || !config || config.elt !== target) { return; }
+    var fresh = new DOMParser().parseFromString(e.detail.serverResponse || "", "text/html").getElementById(target.id);
+    if (!fresh) { return; }
+    // The out-of-band copy of the sort field (board_table.html) is the same on a poll: it is not compared.
+    Array.prototype.forEach.call(fresh.querySelectorAll("[hx-swap-oob]"), function (n) { n.remove(); });
+    var changes = [];
+    if (fresh.children.length !== target.children.length) { return; }
+    for (var i = 0; i < target.children.length; i++) {
+      if (!changedCells(target.children[i], fresh.children[i], changes)) { return; }
+    }
+    changes.forEach(function (c) {
+      syncAttributes(c[0], c[1]);
+      if (c[2]) { return; }
+      c[0].innerHTML = c[1].innerHTML;
+      if (window.htmx) { window.htmx.process(c[0]); }
+    });
+    e.detail.shouldSwap = false;
+  });
   var regionLayer = null;
   var selectedIso = null;
   var layerByIso = {};
