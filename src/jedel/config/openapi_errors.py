@@ -59,6 +59,19 @@ def _statuses(method: str, path: str, operation: dict[str, Any]) -> list[str]:
     return statuses
 
 
+def _not_null(parameter: dict[str, Any]) -> None:
+    """An optional query or path parameter is absent or has a value: a query string cannot carry null.
+
+    django-ninja writes `X | None` as anyOf [X, null]; a client (or a fuzzer) reading that may send "null" or
+    drop the parameter in ways the document did not mean. Optionality is `required: false` alone.
+    """
+    schema = parameter.get("schema", {})
+    options = [o for o in schema.get("anyOf", []) if o != {"type": "null"}]
+    if parameter.get("in") in ("query", "path") and len(options) == 1 and len(schema["anyOf"]) == 2:
+        del schema["anyOf"]
+        schema.update(options[0])
+
+
 def add_error_responses(schema: dict[str, Any]) -> dict[str, Any]:
     """Declare the shared error answers, the Idempotency-Key header and the non-JSON media types."""
     schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
@@ -74,6 +87,8 @@ def add_error_responses(schema: dict[str, Any]) -> dict[str, Any]:
             if media is not None:
                 ok = responses.setdefault("200", {"description": "OK"})
                 ok["content"] = {media[0]: {"schema": media[1]}}
+            for parameter in operation.get("parameters", []):
+                _not_null(parameter)
             if _idempotent(method, path):
                 operation.setdefault("parameters", []).append({
                     "name": HEADER, "in": "header", "required": False,
