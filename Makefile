@@ -38,6 +38,9 @@ bench: setup
 	$(BIN)/python bench/distribution.py | tee bench/results/distribution.json
 	$(BIN)/python bench/current_status.py | tee bench/results/current_status.json
 	$(BIN)/python bench/serve_load.py | tee bench/results/serve_load.json
+# Notices over websockets, kill -9 of the worker and of a server (needs PostgreSQL + Redis; about 2 minutes).
+# The issue's full size: bench/notify_load.py --notices 1000 --recipients 2000 (about 4 minutes on 2 cores).
+	$(BIN)/python bench/notify_load.py --notices 200 --recipients 400 --baseline 10 | tee bench/results/notify_load.json
 
 # Maintainers: refresh catalogues after changing strings (needs GNU gettext); .mo files are committed so
 # users need no gettext.

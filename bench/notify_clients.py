@@ -95,6 +95,14 @@ class Proc:
     def log_text(self) -> str:
         return Path(self.log.name).read_text(errors="replace")
 
+    def cpu_seconds(self) -> float:
+        """CPU seconds (user + system) of the current incarnation and its children; 0 when it is gone."""
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rpartition(")")[2].split()
+        except (OSError, AttributeError):
+            return 0.0
+        return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
 
 class Server(Proc):
     """`uvicorn jedel.config.asgi:application` (the production command), one process, on a fixed port."""
@@ -131,6 +139,7 @@ class Stats:
     def __init__(self) -> None:
         # (notice id, level, ms from the event's `at` to receipt, replayed?) per notice.received frame
         self.samples: list[tuple[int, int, float, bool]] = []
+        self.received_at: list[float] = []  # time.time() of each sample, same order
         self.failures: Counter[str] = Counter()
         self.reconnects = 0
         self.resets = 0
@@ -138,8 +147,11 @@ class Stats:
         self.connected = 0
 
 
+STREAM = "inbox"  # the person's own stream (jedel.notifications.realtime.INBOX): seqs are this person's
+
+
 class Recipient:
-    """One person's browser tab: a socket subscribed to "notices", reconnecting with `after` = last seq seen.
+    """One person's browser tab: a socket subscribed to "inbox", reconnecting with `after` = last seq seen.
 
     Servers are tried from `home`, the next one after each failure (so the clients of a killed server move to
     the survivor). A "reset" (too much missed) is handled as realtime.js's page does: reload, here the inbox.
@@ -168,7 +180,7 @@ class Recipient:
                 async with connect(url, additional_headers={"Authorization": f"Bearer {self.token}"},
                                    ping_interval=None, open_timeout=30, max_size=2**24) as ws:
                     self.ws = ws
-                    await ws.send(json.dumps({"type": "subscribe", "stream": "notices", "after": self.last_seq}))
+                    await ws.send(json.dumps({"type": "subscribe", "stream": STREAM, "after": self.last_seq}))
                     replaying = True
                     pinger = asyncio.create_task(self._ping(ws))
                     try:
@@ -200,7 +212,13 @@ class Recipient:
                 if self.stop.is_set():
                     return
                 self.stats.failures["closed by server"] += 1
-            except (ConnectionClosed, OSError, TimeoutError) as exc:
+            except ConnectionClosed as exc:
+                if self.stop.is_set():
+                    return
+                close = exc.rcvd or exc.sent  # e.g. 1011 keepalive ping timeout: which end was too slow
+                self.stats.failures[f"{type(exc).__name__} {close.code if close else ''} "
+                                    f"{(close.reason if close else '')[:40]}".strip()] += 1
+            except (OSError, TimeoutError) as exc:
                 if self.stop.is_set():
                     return
                 self.stats.failures[type(exc).__name__] += 1
@@ -211,7 +229,7 @@ class Recipient:
             await asyncio.sleep(random.uniform(0.2, 1.0))  # realtime.js backs off with jitter too
 
     def _event(self, msg: dict, received: float, replaying: bool) -> None:
-        if msg.get("stream") != "notices":
+        if msg.get("stream") != STREAM:
             return
         seq = msg["seq"]
         self.last_seq = max(self.last_seq or 0, seq)
@@ -220,6 +238,7 @@ class Recipient:
         self.seqs[seq] += 1
         data = msg["data"]
         self.deliveries[data["delivery"]] += 1
+        self.stats.received_at.append(received)
         self.stats.samples.append((data["notice"], data.get("level", 0), (received - parse_at(msg["at"])) * 1000,
                                    replaying))
 

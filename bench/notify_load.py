@@ -1,6 +1,6 @@
 """Benchmark: notices fanned out to recipients over websockets, escalation timers running, kill -9 in the middle.
 
-Goal (issue 7): 1,000 notices fanned out to 2,000 recipients over websockets with escalation timers running:
+Goal (issue 17): 1,000 notices fanned out to 2,000 recipients over websockets with escalation timers running:
 p99 commit -> delivered <= 200 ms; 0 lost or duplicated across a `kill -9` of a worker.
 
 Set-up (fresh each run): PostgreSQL $JEDEL_NOTIFY_LOAD_DATABASE_URL (default
@@ -12,7 +12,8 @@ number for every --sms-every-th recipient. Processes: 2 x `uvicorn jedel.config.
 each, JEDEL_NOTIFY_WORKER=off, Redis channel layer) + `jedel notify worker --interval 0.2` + a local SMS gateway
 (JEDEL_NOTIFY_SMS=http) that records every POST's idempotency id.
 
-Scenario: every recipient opens a socket (half on each server) subscribed to "notices". Baseline: --baseline
+Scenario: every recipient opens a socket (half on each server) subscribed to "inbox", their own personal
+stream (their own seqs: a reconnect replays only their missed notices). Baseline: --baseline
 single notices, one at a time, each to one person, with all sockets open and nothing else happening. Load:
 --notices notices POSTed by the demo national coordinator (--concurrency at a time, alternating servers, each
 with a dedupe key so a retry after a killed server collapses into the committed one), each to a desk: level 0
@@ -27,8 +28,9 @@ each socket got: lost = an in-app delivery its recipient never received (socket 
 once (the worker's claim lease is 60 s, so an SMS claimed by the killed worker is resent ~60 s later).
 
 Latency figure: a notice.received frame's receipt time minus its event's `at`. `at` is taken by the service
-before it locks and writes (notice_send's `now`; a worker tick's start for escalations), so it is an upper
-bound of commit -> delivered (it includes lock waits and the transaction). Live frames only (frames replayed on
+before it locks and writes (notice_send's `now`; for an escalation, the clock when the worker starts that
+notice's transaction), so it is an upper bound of commit -> delivered (it includes lock waits and the
+transaction). How late the worker got to each escalation is reported apart (escalation_lag_ms). Live frames only (frames replayed on
 reconnect after the kill are reported apart). Same machine clock on both ends.
 
 Usage: python bench/notify_load.py [--notices 1000] [--recipients 2000]   (smoke: --notices 50 --recipients 100)
@@ -106,6 +108,11 @@ FINAL_SQL = {
     # How often the servers read the outbox (event_list: replays and gap reads) and the stream head.
     "scans": "select relname, coalesce(idx_scan, 0) + coalesce(seq_scan, 0), n_tup_ins from pg_stat_user_tables"
              " where relname in ('common_event', 'common_streamhead')",
+    # How late each escalation happened: level-1 in-app delivery queued at - (notice created + level-0 timeout).
+    "escalation_lag": "select extract(epoch from (d.queued_at - n.created_at)) * 1000"
+                      " - (n.ack_timeout_s->>0)::float * 1000 from notifications_delivery d"
+                      " join notifications_notice n on n.id = d.notice_id"
+                      " where d.channel = 'in_app' and d.level = 1 and n.dedupe_key like 'notify-bench-%'",
     "pending": "select (select count(*) from notifications_notice where status = 'open'),"
                " (select count(*) from notifications_delivery where state = 'queued' and channel <> 'in_app')",
 }
@@ -232,7 +239,11 @@ async def bench(args, setup: dict, servers: list[Server], worker: Proc, gateway:
     expected_sms0 = sum(1 for i in range(args.notices) if desks[i % len(desks)]["members"][0] % args.sms_every == 0) \
         if args.sms_every else 0
     scans0 = {r[0]: r[1] for r in await asyncio.to_thread(query, db_url, FINAL_SQL["scans"])}
-    busy0, load_t0 = machine_busy_seconds(), time.perf_counter()
+    busy0, load_t0, load_epoch = machine_busy_seconds(), time.perf_counter(), time.time()
+    client_cpu0 = time.process_time()
+    procs = {"uvicorn1": servers[0], "uvicorn2": servers[1], "worker": worker}
+    proc_cpu0 = {name: p.cpu_seconds() for name, p in procs.items()}
+    pids0 = {name: p.proc.pid for name, p in procs.items()}
     events: list[dict] = []
 
     async def chaos() -> None:
@@ -279,6 +290,10 @@ async def bench(args, setup: dict, servers: list[Server], worker: Proc, gateway:
     settle_s = time.perf_counter() - settle_t0
     busy = machine_busy_seconds() - busy0
     load_wall = time.perf_counter() - load_t0
+    client_cores = round((time.process_time() - client_cpu0) / load_wall, 2)
+    # A process restarted after its kill -9 counts from its restart (its first incarnation's CPU is lost).
+    proc_cores = {name: round((p.cpu_seconds() - (proc_cpu0[name] if p.proc.pid == pids0[name] else 0)) / load_wall, 2)
+                  for name, p in procs.items()}
     flushed = sum(await asyncio.gather(*(c.flush() for c in clients)))
     await asyncio.sleep(1.0)
     stop.set()
@@ -294,6 +309,7 @@ async def bench(args, setup: dict, servers: list[Server], worker: Proc, gateway:
     in_app = await asyncio.to_thread(query, db_url, FINAL_SQL["in_app"])
     sms = await asyncio.to_thread(query, db_url, FINAL_SQL["sms"])
     notices = await asyncio.to_thread(query, db_url, FINAL_SQL["notices"])
+    lag = [float(r[0]) for r in await asyncio.to_thread(query, db_url, FINAL_SQL["escalation_lag"])]
     by_user = {c.user_id: c for c in clients}
     lost, dup, dup_seq, reloaded_only = 0, 0, 0, 0
     lost_examples = []
@@ -319,6 +335,13 @@ async def bench(args, setup: dict, servers: list[Server], worker: Proc, gateway:
     live0 = [ms for n, lvl, ms, rep in stats.samples if n not in base_set and not rep and lvl == 0]
     live_esc = [ms for n, lvl, ms, rep in stats.samples if n not in base_set and not rep and lvl >= 1]
     replayed = [ms for n, _l, ms, rep in stats.samples if n not in base_set and rep]
+    # Live latency by when the frame arrived, in 5 s windows from the start of the load: the failures are
+    # injected at known times (failures_injected), so a window shows the steady state or the recovery.
+    windows: dict[int, list[float]] = {}
+    for (n, _l, ms, rep), at in zip(stats.samples, stats.received_at):
+        if n not in base_set and not rep:
+            windows.setdefault(max(0, int((at - load_epoch) // 5)) * 5, []).append(ms)
+    timeline = {f"{w}-{w + 5}s": {"p50": pct(v, 50), "p99": pct(v, 99), "n": len(v)} for w, v in sorted(windows.items())}
     p99 = pct(live, 99)
     base_p50 = pct(baseline_ms, 50)
     escalated = sum(1 for _d, _u, n, lvl in in_app if lvl >= 1 and n not in base_set)
@@ -337,6 +360,11 @@ async def bench(args, setup: dict, servers: list[Server], worker: Proc, gateway:
             "escalation_ms": {"p50": pct(live_esc, 50), "p95": pct(live_esc, 95), "p99": pct(live_esc, 99),
                               "n": len(live_esc)},
             "replayed_after_reconnect_ms": {"p50": pct(replayed, 50), "p99": pct(replayed, 99), "n": len(replayed)},
+            "live_ms_by_arrival": timeline,
+            "escalation_lag_ms": {"p50": pct(lag, 50), "p99": pct(lag, 99), "max": round(max(lag), 1) if lag else None,
+                                  "n": len(lag), "is": "level-1 deliveries: queued at (the escalation's clock) - "
+                                  "(notice created + level-0 timeout); the worker's lateness, before the "
+                                  "escalation's own commit -> delivered above"},
             "baseline": base_p50, "baseline_p99": pct(baseline_ms, 99), "baseline_samples": len(baseline_ms),
             "baseline_name": f"{args.baseline} single notices sent one at a time to one person, all "
                              f"{len(clients)} sockets open, no other load: p50 of the same measure",
@@ -358,6 +386,8 @@ async def bench(args, setup: dict, servers: list[Server], worker: Proc, gateway:
                  "settle_seconds": round(settle_s, 1), "escalation_deliveries": escalated,
                  "notices_by_status_level": {f"{s}/L{lvl}": n for s, lvl, n in notices},
                  "machine_busy_cores": round(busy / load_wall, 2),
+                 "cpu_cores": {"client (this process: sockets, sender, SMS gateway)": client_cores, **proc_cores,
+                               "is": "CPU seconds / wall seconds over load + settle; 1.0 = one core busy"},
                  "outbox_reads": {"common_event_scans": scans.get("common_event", (None,))[0],
                                   "events_stored": scans.get("common_event", (0, None))[1],
                                   "stream_head_scans": scans.get("common_streamhead", (None,))[0],

@@ -134,10 +134,15 @@ def test_empty_desk_is_skipped_and_flagged(net):
 
 def test_personal_events_are_stored_for_each_recipient(net):
     notice = send(net).notice
-    personal = Event.objects.filter(stream="notices", kind="notice.received")
-    assert [(e.recipient_id, e.data["notice"], e.data["title"]) for e in personal] == \
-        [(net["people"]["ed_nurse"].pk, notice.pk, "Red casualty, ETA 12 min")]
-    assert Event.objects.filter(stream="notices", kind="notice.changed", recipient_id=None).count() == 1
+    nurse = net["people"]["ed_nurse"].pk
+    personal = Event.objects.filter(kind="notice.received")
+    assert [(e.stream, e.seq, e.recipient_id, e.data["notice"], e.data["title"]) for e in personal] == \
+        [(f"inbox@{nurse}", 1, nurse, notice.pk, "Red casualty, ETA 12 min")]
+    # Nobody can follow a notice's page before it exists: sending publishes nothing on the shared stream.
+    assert not Event.objects.filter(stream="notices").exists()
+    tick(T0 + timedelta(seconds=60))  # the escalation changes the log: one event for its page
+    assert list(Event.objects.filter(kind="notice.changed").values_list("stream", "seq", "recipient_id")) == \
+        [("notices", 1, None)]
 
 
 def test_notice_with_nobody_to_reach_is_refused_and_stores_nothing(net):

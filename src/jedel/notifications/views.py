@@ -20,7 +20,7 @@ from jedel.facilities.models import Facility
 from jedel.notifications.forms import FacilityNoticeForm
 from jedel.notifications.models import Notice
 from jedel.notifications.permissions import SEND_NOTICE, VIEW_NOTICE_LOG
-from jedel.notifications.realtime import STREAM
+from jedel.notifications.realtime import INBOX, STREAM
 from jedel.notifications.selectors import notices as reads
 from jedel.notifications.selectors.recipients import own_scope
 from jedel.notifications.selectors.rosters import roster_now
@@ -42,7 +42,7 @@ def _error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 def inbox_page(request: HttpRequest) -> HttpResponse:
     """The signed-in person's notices; showing one on screen is its delivery receipt."""
     viewer = principal_for_user(request.user)
-    seq = stream_head(STREAM)  # read before the state, so live events after it are not missed
+    seq = stream_head(INBOX, request.user.pk)  # read before the state, so live events after it are not missed
     try:
         rows = reads.inbox(viewer)
         for delivery in rows:

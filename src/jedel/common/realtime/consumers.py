@@ -10,6 +10,9 @@ Protocol (JSON text frames):
           {"type": "pong"}
 An unauthenticated connection is accepted and closed at once with code 4401 (a browser sees the code; a
 refused handshake would reach it only as 1006).
+
+A personal stream (streams.register_stream(..., personal=True)) is subscribed to by its name like any other;
+the socket then follows its own user's sequence only: seq, `after`, replay and live events are that person's.
 """
 
 from __future__ import annotations
@@ -17,14 +20,16 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.db import connections
 
 from jedel.common.realtime import access
 from jedel.common.realtime.selectors import event_list, stream_floor, stream_head
-from jedel.common.realtime.streams import group_name, is_registered
+from jedel.common.realtime.streams import group_name, is_personal, is_registered, stream_key
 from jedel.common.realtime.wire import client_frame, event_message
 
 log = logging.getLogger(__name__)
@@ -38,13 +43,58 @@ BATCH = 500
 GAP_WAIT_SECONDS = 0.5
 
 
-def _head_and_floor(stream: str) -> tuple[int, int]:
-    head = stream_head(stream)
-    return head, stream_floor(stream, head)
+READ_THREADS = 4
+# The sockets' reads run on threads of their own, not on the one thread that runs every view of the process:
+# after a server dies, a thousand reconnecting sockets each read their head and replay, and a socket handles
+# its messages one at a time, so live events waited behind that queue (and the views behind it). Bounded, so
+# a process holds at most READ_THREADS more database connections (the pool's JEDEL_DB_POOL_MAX is 10).
+_readers = ThreadPoolExecutor(max_workers=READ_THREADS, thread_name_prefix="jedel-realtime-read")
 
 
-def _batch(stream: str, after: int, upto: int) -> list[dict[str, Any]]:
-    return [event_message(e) for e in event_list(stream, after=after, upto=upto)]
+def _off_loop(func: Any) -> Any:
+    """`func` as a coroutine function run on the socket readers' threads.
+
+    Each call hands its connection back at once (to the pool in production): a reader thread is reused by
+    other sockets' calls and must not keep a connection of its own between them.
+    """
+    def run(*args: Any) -> Any:
+        try:
+            return func(*args)
+        finally:
+            connections.close_all()
+
+    return database_sync_to_async(run, thread_sensitive=False, executor=_readers)
+
+
+def _opening(key: str, after: int | None) -> tuple[int, int, list[dict[str, Any]] | None]:
+    """Head, oldest retained seq and, when `after` asks for a replay, its first batch: one trip for a subscribe."""
+    head = stream_head(key)
+    floor = stream_floor(key, head)
+    first = None
+    if after is not None and floor <= after + 1 and after < head and head - after <= REPLAY_LIMIT:
+        first = _batch(key, after, min(head, after + BATCH))
+    return head, floor, first
+
+
+def _batch(key: str, after: int, upto: int) -> list[dict[str, Any]]:
+    return [event_message(e) for e in event_list(key, after=after, upto=upto)]
+
+
+# Reads of the same events by several sockets of this process at once (a gap every socket of a shared stream
+# noticed, the final pings of a benchmark) become one query. Committed events below a known seq never change,
+# so sharing the answer is exact. Keyed by loop too: tests run one loop after another in one process.
+_reading: dict[tuple[int, str, int, int], asyncio.Future[list[dict[str, Any]]]] = {}
+
+
+async def _shared_batch(key: str, after: int, upto: int) -> list[dict[str, Any]]:
+    """`_batch`, with one database read per (key, after, upto) in flight in this process."""
+    name = (id(asyncio.get_running_loop()), key, after, upto)
+    future = _reading.get(name)
+    if future is None:
+        future = asyncio.ensure_future(_off_loop(_batch)(key, after, upto))
+        _reading[name] = future
+        future.add_done_callback(lambda _done: _reading.pop(name, None))
+    return await asyncio.shield(future)  # a socket closing mid-read must not cancel the others' read
 
 
 class EventsConsumer(AsyncJsonWebsocketConsumer):
@@ -52,18 +102,20 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
 
     async def connect(self) -> None:
         self.last: dict[str, int] = {}
+        self.keys: dict[str, str] = {}  # stream -> where its events are stored (per user for a personal one)
+        self.groups: dict[str, str] = {}  # stream -> the channel group its live events come on
         self.held: dict[str, dict[int, dict[str, Any]]] = {}  # stream -> seq -> event that skipped ahead
         self.watching: set[str] = set()  # streams with a gap check scheduled
         self.closed = False
-        self.principal = await database_sync_to_async(access.principal_from_scope)(self.scope)
+        self.principal = await _off_loop(access.principal_from_scope)(self.scope)
         await self.accept()
         if self.principal is None:
             await self.close(code=CLOSE_UNAUTHENTICATED)
 
     async def disconnect(self, code: int) -> None:
         self.closed = True
-        for stream in list(getattr(self, "last", {})):
-            await self.channel_layer.group_discard(group_name(stream), self.channel_name)
+        for group in list(getattr(self, "groups", {}).values()):
+            await self.channel_layer.group_discard(group, self.channel_name)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any) -> None:
         if self.principal is None:
@@ -83,7 +135,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "pong"})
             for stream in list(self.last):
                 # Renew the membership (Redis forgets groups after a day) and send what the layer dropped.
-                await self.channel_layer.group_add(group_name(stream), self.channel_name)
+                await self.channel_layer.group_add(self.groups[stream], self.channel_name)
                 await self._catch_up(stream, None)
                 await self._release(stream)
         elif kind == "subscribe":
@@ -101,10 +153,16 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         if after is not None and (isinstance(after, bool) or not isinstance(after, int) or after < 0):
             await self._error("bad_message", "after must be a non-negative integer or null")
             return
+        user_id = getattr(self.principal, "user_id", None)
+        if is_personal(stream) and user_id is None:
+            await self._error("unknown_stream", f"stream {stream!r} is personal: it needs a signed-in person")
+            return
         if stream not in self.last:
             # Join before reading the head: an event committed in between arrives live and is deduplicated.
-            await self.channel_layer.group_add(group_name(stream), self.channel_name)
-        head, floor = await database_sync_to_async(_head_and_floor)(stream)
+            self.keys[stream] = stream_key(stream, user_id)
+            self.groups[stream] = group_name(stream, user_id)
+            await self.channel_layer.group_add(self.groups[stream], self.channel_name)
+        head, floor, first = await _off_loop(_opening)(self.keys[stream], after)
         if after is None:
             self.last[stream] = head
         elif after > head or after + 1 < floor or head - after > REPLAY_LIMIT:
@@ -112,13 +170,13 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
             return
         else:
             self.last[stream] = after
-            if not await self._catch_up(stream, head):
+            if not await self._catch_up(stream, head, first):
                 return
         await self.send_json({"type": "subscribed", "stream": stream, "seq": self.last[stream]})
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels closes stale database connections before every message, a hop to a worker thread; a live
-        # event touches no database (a gap read goes through database_sync_to_async, which does its own), and
+        # event touches no database (a gap read goes through _off_loop, which does its own), and
         # with 300 boards x 10 events/s those hops were ~28 % of a worker's time.
         if message.get("type") == "realtime.event":
             await self.realtime_event(message)
@@ -176,16 +234,22 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         if held:
             self._watch_gap(stream)
 
-    async def _catch_up(self, stream: str, upto: int | None) -> bool:
-        """Send every event after the last one sent up to `upto` (None: the current head); False if reset."""
+    async def _catch_up(self, stream: str, upto: int | None, first: list[dict[str, Any]] | None = None) -> bool:
+        """Send every event after the last one sent up to `upto` (None: the current head); False if reset.
+
+        `first`: the first batch, already read (by `_opening`)."""
+        key = self.keys[stream]
         if upto is None:
-            upto = await database_sync_to_async(stream_head)(stream)
+            upto = await _off_loop(stream_head)(key)
         if upto - self.last[stream] > REPLAY_LIMIT:
             await self._reset(stream, upto)
             return False
         while self.last[stream] < upto:
             start = self.last[stream]
-            batch = await database_sync_to_async(_batch)(stream, start, min(upto, start + BATCH))
+            if first is not None:
+                batch, first = first, None
+            else:
+                batch = await _shared_batch(key, start, min(upto, start + BATCH))
             if [e["seq"] for e in batch] != list(range(start + 1, start + 1 + len(batch))) or not batch:
                 await self._reset(stream, upto)  # pruned under our feet
                 return False
@@ -197,7 +261,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
     async def _deliver(self, event: dict[str, Any]) -> None:
         recipient = event.get("recipient_id")
         if recipient is not None and recipient != getattr(self.principal, "user_id", None):
-            return  # someone else's notice
+            return  # someone else's event on a shared stream (a personal stream never brings one here)
         try:
             ok = access.may_read(self.principal, event["read_action"], event["region_id"], event["facility_id"])
         except Exception:

@@ -5,19 +5,24 @@ from __future__ import annotations
 from django.db.models import Min
 
 from jedel.common.realtime.models import Event, StreamHead
+from jedel.common.realtime.streams import stream_key
 
 
-def stream_head(stream: str) -> int:
-    """The last committed seq of `stream` (0 when nothing was ever published)."""
-    return StreamHead.objects.filter(stream=stream).values_list("seq", flat=True).first() or 0
+def stream_head(stream: str, recipient_id: int | None = None) -> int:
+    """The last committed seq of `stream` (of that recipient's sequence, for a personal stream); 0 when
+    nothing was ever published."""
+    key = stream_key(stream, recipient_id)
+    return StreamHead.objects.filter(stream=key).values_list("seq", flat=True).first() or 0
 
 
-def stream_floor(stream: str, head: int) -> int:
+def stream_floor(stream: str, head: int, recipient_id: int | None = None) -> int:
     """The oldest retained seq (head + 1 when every event was pruned or none was published)."""
-    oldest = Event.objects.filter(stream=stream, seq__lte=head).aggregate(m=Min("seq"))["m"]
+    key = stream_key(stream, recipient_id)
+    oldest = Event.objects.filter(stream=key, seq__lte=head).aggregate(m=Min("seq"))["m"]
     return head + 1 if oldest is None else oldest
 
 
-def event_list(stream: str, *, after: int, upto: int) -> list[Event]:
+def event_list(stream: str, *, after: int, upto: int, recipient_id: int | None = None) -> list[Event]:
     """Events with after < seq <= upto, in seq order."""
-    return list(Event.objects.filter(stream=stream, seq__gt=after, seq__lte=upto).order_by("seq"))
+    key = stream_key(stream, recipient_id)
+    return list(Event.objects.filter(stream=key, seq__gt=after, seq__lte=upto).order_by("seq"))

@@ -16,7 +16,8 @@ def format_at(at: datetime) -> str:
 def event_message(event: Event) -> dict[str, Any]:
     """An event as carried on the channel layer: the client frame plus what the policy needs to filter it."""
     return {
-        "type": "event", "stream": event.stream, "seq": event.seq, "kind": event.kind,
+        # A personal stream is stored as "name@<user id>"; clients know it by its name.
+        "type": "event", "stream": event.stream.partition("@")[0], "seq": event.seq, "kind": event.kind,
         "at": format_at(event.at), "data": event.data,
         "read_action": event.read_action, "region_id": event.region_id, "facility_id": event.facility_id,
         "recipient_id": event.recipient_id,

@@ -90,7 +90,11 @@ def notice_send(*, actor: Principal, kind: str, title: str, levels: list[list[di
             audit_record(actor=actor, action=SEND_NOTICE.name, object_type="notice", object_id=notice.pk,
                          region_id=region_id, facility_id=facility_id,
                          changes={"kind": kind, "title": notice.title, "exercise": exercise})
-            notice_published(notice, outcome.deliveries, now)
+            # No "notice.changed" for a new notice: only an open notice page follows that stream, and none can
+            # be open yet. Every event on the shared "notices" stream holds its head row until commit (fsync
+            # included), and with one per send, parallel senders queued on that row (bench/notify_load.py,
+            # sampled: 2.6 backends waiting for a stream head lock on average; none without this event).
+            notice_published(notice, outcome.deliveries, now, changed=False)
             return SendResult(notice, empty_desks=outcome.empty_desks, without_channel=outcome.without_channel)
     except IntegrityError:
         # A concurrent sender created the open notice with this key between our check and insert.

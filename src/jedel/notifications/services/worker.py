@@ -4,7 +4,9 @@ Run by `jedel notify worker` (a loop) in production and called directly with a p
 Everything it needs is in the database, so a restart loses nothing:
 
 - Escalation: each due notice is locked (`SKIP LOCKED` where the database has it, so several workers share
-  the work), decided by `jedel.core.alerting`, and updated in one transaction.
+  the work), decided by `jedel.core.alerting`, and updated in its own short transaction: a transaction holds
+  the "notices" stream head (and its recipients' inbox heads) from its first event to its commit, so one
+  transaction for a hundred notices made every sender wait for all of them.
 - Sending: a due delivery is *claimed* in a short transaction (attempt counted, lease set: `next_attempt_at`
   moves LEASE_S ahead), sent outside any transaction, and the outcome recorded in another. A worker killed
   mid-send leaves the claim to expire, and the delivery is sent again with the same idempotency key, which
@@ -13,6 +15,7 @@ Everything it needs is in the database, so a restart loses nothing:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -46,23 +49,34 @@ def _locked(queryset):  # type: ignore[no-untyped-def]
     return queryset.select_for_update(skip_locked=connection.features.has_select_for_update_skip_locked)
 
 
-def escalations_run(now: datetime) -> int:
-    """Escalate (or settle) every open notice whose check time has come; returns how many were looked at."""
+def _escalate_one(pk: int, now: datetime) -> bool:
+    """Escalate one due notice in its own transaction; False when another worker has it or has handled it."""
+    with transaction.atomic():
+        notice = _locked(Notice.objects.filter(pk=pk, status=Notice.Status.OPEN, next_check_at__lte=now)).first()
+        if notice is None:
+            return False
+        # Compare-and-set: without row locks (SQLite) another process may have handled it meanwhile.
+        if not Notice.objects.filter(pk=notice.pk, status=Notice.Status.OPEN, level=notice.level,
+                                     next_check_at=notice.next_check_at).update(next_check_at=now):
+            return False
+        outcome = escalate(notice, now)
+        if outcome is not None:
+            notice_published(notice, outcome.deliveries, now)
+        return True
+
+
+def escalations_run(now: datetime, clock: Callable[[], datetime] | None = None) -> int:
+    """Escalate (or settle) every open notice whose check time has come by `now`; returns how many this worker
+    handled. `clock`: the time each notice's escalation is stamped with (default `now`); the worker's loop
+    passes the real clock, so a notice escalated late in a long pass says when it really happened."""
     done = 0
     while True:
-        with transaction.atomic():
-            due = list(_locked(Notice.objects.filter(status=Notice.Status.OPEN, next_check_at__lte=now)
-                               .order_by("next_check_at"))[:BATCH])
-            for notice in due:
-                # Compare-and-set: without row locks (SQLite) another process may have handled it meanwhile.
-                if not Notice.objects.filter(pk=notice.pk, status=Notice.Status.OPEN, level=notice.level,
-                                             next_check_at=notice.next_check_at).update(next_check_at=now):
-                    continue
-                outcome = escalate(notice, now)
-                if outcome is not None:
-                    notice_published(notice, outcome.deliveries, now)
-            done += len(due)
-        if len(due) < BATCH:
+        due = list(Notice.objects.filter(status=Notice.Status.OPEN, next_check_at__lte=now)
+                   .order_by("next_check_at").values_list("pk", flat=True)[:BATCH])
+        handled = sum(_escalate_one(pk, max(now, clock()) if clock else now) for pk in due)
+        done += handled
+        # A notice another worker holds stays due: stop when nothing here could be done, not loop on it.
+        if len(due) < BATCH or not handled:
             return done
 
 
@@ -132,10 +146,14 @@ def sends_run(now: datetime, result: TickResult) -> None:
 
 
 def tick(now: datetime | None = None) -> TickResult:
-    """One pass of the worker: escalations first (they may queue new sends), then the sends."""
+    """One pass of the worker: escalations first (they may queue new sends), then the sends.
+
+    `now` pins the clock for the whole pass (tests); without it each escalation reads the clock itself.
+    """
+    clock = None if now else utcnow
     now = now or utcnow()
     result = TickResult()
     result.periodic = periodic.run_due(now)  # may send notices: before escalations and sends
-    result.escalated = escalations_run(now)
+    result.escalated = escalations_run(now, clock)
     sends_run(now, result)
     return result
