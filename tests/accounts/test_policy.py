@@ -70,6 +70,34 @@ EXPECTED: dict[str, dict[str, str]] = {
     "send_notice": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: OWN_ONLY, VW: N4, TOKEN: N4},
     "view_notice_log": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: OWN_ONLY, VW: N4, TOKEN: N4},
     "manage_roster": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: OWN_ONLY, VW: N4, TOKEN: N4},
+    # Incidents: that one exists (no personal data) is read like the board; declaring and managing follow the
+    # region; casualties (personal data) are for coordinators over the incident and for the clinicians and
+    # managers of a facility in it (a liaison's hospital) or of the casualty's destination.
+    "view_incident": {NC: Y4, RC: Y4, FM: Y4, CL: Y4, SO: Y4, VW: Y4, TOKEN: Y4},
+    "declare_incident": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
+    "manage_incident": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
+    "view_casualties": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: OWN_ONLY, SO: N4, VW: N4, TOKEN: N4},
+    "register_casualty": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: OWN_ONLY, SO: N4, VW: N4, TOKEN: N4},
+    # Walk-ins: the receiving hospital's own clinicians and managers, and the coordinators over it (issue 17).
+    "register_walkin": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: OWN_ONLY, SO: N4, VW: N4, TOKEN: N4},
+    "triage_casualty": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: OWN_ONLY, SO: N4, VW: N4, TOKEN: N4},
+    "move_casualty": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: OWN_ONLY, SO: N4, VW: N4, TOKEN: N4},
+    # Live distribution: coordinators over the incident assign; a receiving hospital's own staff (and the
+    # coordinators over it) declare it full for a category or ask for a diversion.
+    "assign_casualty": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
+    "receive_casualties": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: OWN_ONLY, SO: N4, VW: N4, TOKEN: N4},
+    # Family reunification: the coordination centres and a hospital's management search every incident; where a
+    # found casualty is follows the incident's regions and the destination; exports are for coordinators.
+    "search_casualties": {NC: Y4, RC: Y4, FM: Y4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
+    "locate_casualty": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: N4, VW: N4, TOKEN: N4},
+    "export_casualties": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
+    # Preparedness: the checklists are reference reading for every person; an HSI assessment (where a hospital would
+    # fail) is read and written within scope by coordinators and the facility's manager, and read by viewers.
+    "view_instruments": {NC: Y4, RC: Y4, FM: Y4, CL: Y4, SO: Y4, VW: Y4, TOKEN: N4},
+    "view_preparedness": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: N4, VW: Y4, TOKEN: N4},
+    "assess_hsi": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: N4, VW: N4, TOKEN: N4},
+    "manage_remediation": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: N4, VW: N4, TOKEN: N4},
+    "edit_plan": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: N4, VW: N4, TOKEN: N4},
 }
 
 
@@ -112,6 +140,17 @@ def test_an_app_declares_its_own_action_and_target_without_editing_the_policy() 
     assert not allowed(caller(RC), issue, Warehouse(OTHER_REGION))
     assert not allowed(caller(NC), issue, Warehouse(OWN_REGION))  # the role is not on the action
     assert action_named("test_issue_stock") is issue
+
+
+def test_a_target_spanning_several_regions_and_facilities_is_in_scope_of_each() -> None:
+    spanning = Target(region_id=OTHER_REGION, regions=frozenset({OTHER_REGION, OWN_REGION}),
+                      facilities=frozenset({OWN_FACILITY}))
+    move = action_named("move_casualty")
+    assert move is not None
+    assert [allowed(caller(who), move, spanning) for who in (NC, RC, FM, CL, SO, VW, TOKEN)] == [
+        True, True, True, True, False, False, False]
+    elsewhere = Target(region_id=OTHER_REGION, regions=frozenset({OTHER_REGION}), facilities=frozenset({30}))
+    assert [allowed(caller(who), move, elsewhere) for who in (NC, RC, FM, CL)] == [True, False, False, False]
 
 
 def test_redeclaring_an_action_with_other_rules_is_refused() -> None:

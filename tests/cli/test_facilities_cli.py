@@ -133,3 +133,9 @@ def test_demo_builds_the_whole_network_prints_logins_and_is_idempotent(kz):
     again = invoke("demo")
     assert again.exit_code == 0 and "(0 created, 855 refreshed)" in again.stdout
     assert Facility.objects.count() == 855 and User.objects.count() == 6
+    # The closed exercise incident with its tracked casualties (demo/incidents.py), made once.
+    from jedel.incidents.models import Casualty, Incident
+
+    assert "with 8 tracked casualties (created;" in out and "with 8 tracked casualties (kept;" in again.stdout
+    assert Incident.objects.filter(is_exercise=True, status="closed").count() == Incident.objects.count() == 1
+    assert Casualty.objects.count() == 8

@@ -47,3 +47,42 @@ def test_report_schema_states_ranges_enums_and_strict_types(document):
     assert report["reported_at"]["pattern"].startswith("^20[0-9]{2}-")
     bed = document["components"]["schemas"]["BedIn"]["properties"]
     assert "AdultICU" in bed["bed_type"]["enum"]
+
+
+def _models(annotation, seen: set) -> None:
+    """Every pydantic model reachable from an annotation (fields, list/optional/union arguments)."""
+    import typing
+
+    import pydantic
+
+    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+        if annotation in seen:
+            return
+        seen.add(annotation)
+        for field in annotation.model_fields.values():
+            _models(field.annotation, seen)
+    for argument in typing.get_args(annotation):
+        _models(argument, seen)
+
+
+def test_no_two_schemas_share_a_name():
+    """The document keys schemas by class name: two apps' `AssessmentOut` (a triage assessment and a Hospital
+    Safety Index one) were silently merged into one, and clients and the fuzzer read the wrong shape."""
+    from collections import defaultdict
+
+    from jedel.config.api import api
+
+    api.get_openapi_schema()  # builds every operation's response models
+    seen: set = set()
+    for _prefix, router in api._routers:
+        for path_operation in router.path_operations.values():
+            for operation in path_operation.operations:
+                for model in (operation.response_models or {}).values():
+                    _models(model, seen)
+                _models(operation.models, seen) if not isinstance(operation.models, list) else [
+                    _models(m, seen) for m in operation.models]
+    names = defaultdict(set)
+    for model in seen:
+        names[model.__name__].add(f"{model.__module__}.{model.__qualname__}")
+    assert {name: places for name, places in names.items() if len(places) > 1} == {}
+    assert len(seen) > 100  # the walk reached the schemas (about 150 today), not an empty list

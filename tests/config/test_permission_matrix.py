@@ -3,16 +3,16 @@
 Callers: each role with its scope (national, Almaty city KZ-75, or facility A in KZ-75), a facility API token of
 A, and an anonymous caller. Targets: facility A, facility B (same region, other facility) and facility C in
 Astana (KZ-71). Allowed → the endpoint's success status; refused → 403 with code `forbidden` (and the attempt
-audited); anonymous → 401. The expectations are written out in RULES (not computed by the policy under test),
-and every operation of the OpenAPI document must appear in ENDPOINTS by its operation id.
+audited); anonymous → 401. The expectations are written out in permission_table.py (not computed by the policy
+under test), and every operation of the OpenAPI document must appear in ENDPOINTS by its operation id; the rows of
+the incidents and preparedness apps are in permission_rows_*.py.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -23,54 +23,16 @@ from jedel.accounts.services import SYSTEM, token_create
 from jedel.common.clock import utcnow
 from jedel.capacity.interop.edxl_have import edxl_have_export
 from jedel.facilities.io.csv_format import facilities_export_csv
-from jedel.facilities.models import Facility, ReferralLink
+from jedel.facilities.models import ReferralLink
 from jedel.capacity.report_input import BedInput, ReportInput
 from jedel.capacity.services.reports import report_submit
 from tests.capacity.capacity_helpers import make_facility, make_user
-
-ROLES = ["national_coordinator", "regional_coordinator", "facility_manager", "clinician", "security_officer",
-         "viewer", "token", "anonymous"]
-TARGETS = ["A", "B", "C"]
-
-
-# Expected answer per caller for targets (A, B, C): Y = allowed, N = refused with 403.
-EVERYONE = {r: "YYY" for r in ROLES if r != "anonymous"}
-# Writes on one facility: national everywhere, the regional coordinator in KZ-75 (A and B), the facility's own
-# manager and its token on A only.
-FACILITY_WRITE = {**{r: "NNN" for r in ROLES if r != "anonymous"}, "national_coordinator": "YYY",
-                  "regional_coordinator": "YYN", "facility_manager": "YNN"}
-REPORT = {**FACILITY_WRITE, "token": "YNN"}
-# Coordinators only (registry-wide writes, the audit trail): national everywhere, regional in KZ-75.
-COORDINATORS = {**{r: "NNN" for r in ROLES if r != "anonymous"}, "national_coordinator": "YYY",
-                "regional_coordinator": "YYN"}
-# The audit trail is read within the caller's own scope whatever the target: both coordinators, always.
-AUDIT = {**COORDINATORS, "regional_coordinator": "YYY"}
-# Security officers read the sign-ins and account actions of their own scope too (README, Roles).
-ACCOUNT_AUDIT = {**AUDIT, "security_officer": "YYY"}
-# Lists of what the caller may administer, within its own scope: users (coordinators), tokens (+ the manager).
-TOKEN_LIST = {**AUDIT, "facility_manager": "YYY"}
-
-
-# Notices to one facility, its log and its duty desks: coordinators over it, its manager and security officer.
-NOTICE_SEND = {**FACILITY_WRITE, "security_officer": "YNN"}
-# The log of notices in the caller's own scope, whatever the target.
-NOTICE_LOG = {**{r: "YYY" for r in ("national_coordinator", "regional_coordinator", "facility_manager",
-                                    "security_officer")}, "clinician": "NNN", "viewer": "NNN", "token": "NNN"}
-# Every person (a facility token is a system, not a person).
-PEOPLE = {**EVERYONE, "token": "NNN"}
-# Nobody but the recipient (who is none of the callers): refused as not found, so ids reveal nothing.
-NOBODY = {r: "NNN" for r in ROLES if r != "anonymous"}
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    name: str                        # the OpenAPI operation id
-    method: str
-    path: Callable[[Facility], str]
-    expected: dict[str, str]
-    ok: int
-    body: Callable[[Facility, dict[str, Facility]], tuple[Any, str]] | None = None
-    refused: int = 403
+from tests.config.permission_rows_incidents import INCIDENT_ENDPOINTS
+from tests.config.permission_rows_preparedness import PREPAREDNESS_ENDPOINTS
+from tests.config.permission_table import (
+    ACCOUNT_AUDIT, AUDIT, COORDINATORS, EVERYONE, FACILITY_WRITE, NOBODY, NOTICE_LOG, NOTICE_SEND, PEOPLE, REPORT,
+    ROLES, TARGETS, TOKEN_LIST, Endpoint, _recipient,
+)
 
 
 def _report_body(f, world):
@@ -116,12 +78,6 @@ def _account_of(f):
 
 def _token_of(f) -> int:
     return token_create(actor=SYSTEM, name="to-revoke", facility_id=f.pk)[0].pk
-
-
-def _recipient():
-    from jedel.accounts.models import User
-
-    return User.objects.filter(username="pm-recipient").first() or make_user("pm-recipient", "viewer")
 
 
 def _notice_body(f, world):
@@ -237,7 +193,7 @@ ENDPOINTS = [
              lambda f, world: (json.dumps({"kind": "security", "facility": f.pk}), "application/json")),
     Endpoint("add_shift", "post", lambda f: "/api/rosters/shifts", NOTICE_SEND, 201, _shift_body),
     Endpoint("remove_shift", "delete", lambda f: f"/api/rosters/shifts/{_shift_at(f).pk}", NOTICE_SEND, 204),
-]
+] + INCIDENT_ENDPOINTS + PREPAREDNESS_ENDPOINTS
 
 
 def test_the_matrix_covers_every_operation_in_the_openapi_document_by_name():

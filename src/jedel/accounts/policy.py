@@ -100,10 +100,17 @@ class Principal:
 
 @dataclass(frozen=True)
 class Target:
-    """Where an action lands. None for region/facility means 'national' (e.g. the whole board)."""
+    """Where an action lands. None for region/facility means 'national' (e.g. the whole board).
+
+    `regions` / `facilities`: further places the target lies in, for objects that span several (an incident
+    affects several regions and involves the hospitals of its liaisons); a principal scoped to any of them
+    is in scope.
+    """
 
     region_id: int | None = None
     facility_id: int | None = None
+    regions: frozenset[int] = frozenset()
+    facilities: frozenset[int] = frozenset()
 
 
 NATIONAL = Target()
@@ -137,8 +144,8 @@ def _in_scope(p: Principal, t: Target) -> bool:
     if p.scope_level == ScopeLevel.NATIONAL:
         return True
     if p.scope_level == ScopeLevel.REGION:
-        return t.region_id is not None and t.region_id == p.region_id
-    return t.facility_id is not None and t.facility_id == p.facility_id
+        return p.region_id is not None and (t.region_id == p.region_id or p.region_id in t.regions)
+    return p.facility_id is not None and (t.facility_id == p.facility_id or p.facility_id in t.facilities)
 
 
 def allowed(p: Principal, action: Action, target: Any = NATIONAL) -> bool:

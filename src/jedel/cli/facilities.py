@@ -43,6 +43,9 @@ def demo(seed: SeedOpt = 2026) -> None:
 
         result = demo_network_generate(seed=seed, progress=progress)
     users = demo_users_create()
+    from jedel.demo.incidents import demo_exercise_create
+
+    exercise = demo_exercise_create()
     console = Console()
     kinds = ", ".join(f"{k} {n}" for k, n in result.by_kind.items())
     console.print(f"Synthetic network (seed {seed}): {result.facilities} facilities in {result.regions} "
@@ -52,6 +55,8 @@ def demo(seed: SeedOpt = 2026) -> None:
     if result.referral_links:
         console.print(f"Referral network: {result.referral_links} links.", soft_wrap=True)
     console.print(f"By kind: {kinds}.", highlight=False, soft_wrap=True)
+    console.print(f"Closed exercise incident #{exercise.incident_id} with {exercise.casualties} tracked casualties "
+                  f"({'created' if exercise.created else 'kept'}; Incidents → Exercises).", soft_wrap=True)
     table = Table(title="Demo sign-ins (synthetic data only)")
     for column in ("username", "password", "role", "scope"):
         table.add_column(column)

@@ -6,7 +6,7 @@ import os
 
 import typer
 
-from jedel.cli import distribute, facilities, interop, notify, platform, tokens, triage, users
+from jedel.cli import distribute, facilities, incidents, interop, notify, platform, preparedness, tokens, triage, users
 from jedel.cli.groups import export_app, import_app
 
 app = typer.Typer(
@@ -24,6 +24,8 @@ interop.register(app)
 triage.register(app)
 distribute.register(app)
 notify.register(app)
+incidents.register(app)
+preparedness.register(app)
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 

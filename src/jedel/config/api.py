@@ -14,7 +14,12 @@ from jedel.common.limits import loads_bounded
 from jedel.config.openapi_errors import add_error_responses
 from jedel.facilities.api import router as facilities_router
 from jedel.geo.api import router as geo_router
+from jedel.incidents.api import router as incidents_router
+from jedel.incidents.api_distribution import router as incidents_distribution_router
+from jedel.incidents.api_reunification import router as reunification_router
+from jedel.incidents.api_walkins import router as walkins_router
 from jedel.notifications.api import router as notifications_router
+from jedel.preparedness.api import router as preparedness_router
 
 
 class BoundedJsonParser(Parser):
@@ -45,3 +50,8 @@ api.add_router("/accounts/", accounts_router)
 api.add_router("/", facilities_router)
 api.add_router("/", capacity_router)
 api.add_router("/", notifications_router)
+api.add_router("/", incidents_router)
+api.add_router("/", incidents_distribution_router)
+api.add_router("/", reunification_router)
+api.add_router("/", preparedness_router)
+api.add_router("/", walkins_router)

@@ -8,6 +8,7 @@ specific status; this only adds what is missing, so a per-operation declaration 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from jedel.common.idempotency import HEADER, IDEMPOTENT_POSTS, KEY_PATTERN
@@ -31,16 +32,21 @@ _DESCRIPTIONS = {
     "503": "The database is unavailable; retry after Retry-After seconds",
 }
 # Operation ids that can conflict with the state they change, besides the idempotent POSTs.
-_CONFLICTS = {"update_facility", "deactivate_facility", "create_facility", "submit_report", "set_referral"}
+_CONFLICTS = {"save_plan", "update_facility", "deactivate_facility", "create_facility", "submit_report", "set_referral",
+              "stand_down_incident", "close_incident", "assign_incident_role", "register_casualty", "triage_casualty",
+              "move_casualty", "assign_casualty", "declare_hospital_full", "request_diversion",
+              "add_collection_point", "get_distribution_plan", "register_walkin", "count_walkins",
+              "convert_walkins"}
 # Media types of the non-JSON answers (their handlers build the HttpResponse themselves).
 _MEDIA_TYPES = {"export_facilities_csv": ("text/csv", {"type": "string"}),
                 "export_facilities_fhir": ("application/fhir+json", {"type": "object"}),
                 "export_saner": ("application/fhir+json", {"type": "object"}),
-                "export_edxl_have": ("application/xml", {"type": "string"})}
+                "export_edxl_have": ("application/xml", {"type": "string"}),
+                "export_incident_cap": ("application/xml", {"type": "string"})}
 
 
 def _idempotent(method: str, path: str) -> bool:
-    concrete = path.replace("{code}", "X")
+    concrete = re.sub(r"\{[^}]+\}", "1", path)
     return method == "post" and any(p.match(concrete) for p in IDEMPOTENT_POSTS)
 
 

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "jedel.facilities",
     "jedel.notifications",
     "jedel.capacity",
+    "jedel.incidents",
+    "jedel.preparedness",
 ]
 
 MIDDLEWARE = [
@@ -177,6 +179,14 @@ JEDEL_NOTIFY_TELEGRAM = os.environ.get("JEDEL_NOTIFY_TELEGRAM", "off")  # off | 
 JEDEL_SMS_URL = os.environ.get("JEDEL_SMS_URL", "")
 JEDEL_SMS_TOKEN = os.environ.get("JEDEL_SMS_TOKEN", "")
 JEDEL_TELEGRAM_BOT_TOKEN = os.environ.get("JEDEL_TELEGRAM_BOT_TOKEN", "")
+# Seconds a receiving hospital has to acknowledge an incoming-patient notice before the next level is paged.
+JEDEL_INCOMING_ACK_TIMEOUT_S = int(os.environ.get("JEDEL_INCOMING_ACK_TIMEOUT_S", "120"))
+# Declaring an incident pre-alerts every hospital within this great-circle distance of the scene (km).
+JEDEL_PREALERT_RADIUS_KM = float(os.environ.get("JEDEL_PREALERT_RADIUS_KM", "50"))
+# Minutes a walk-in takes one of its hospital's hourly MCI receiving places in the live distribution.
+JEDEL_WALKIN_WINDOW_MIN = int(os.environ.get("JEDEL_WALKIN_WINDOW_MIN", "60"))
+# A TrueType font with Cyrillic and Kazakh letters for PDF tag sheets; empty: the DejaVu, Liberation or Noto fonts Debian installs.
+JEDEL_PDF_FONT = os.environ.get("JEDEL_PDF_FONT", "")
 
 # Sign-in throttling (jedel.accounts.signin), never a lockout: failures are counted per (username, client
 # address) and per client address; past the free failures each further one doubles the wait, from

@@ -1,0 +1,1 @@
+"""Writes of the incidents app: incidents (`incidents.py`) and casualties (`casualties.py`)."""

@@ -1,0 +1,1 @@
+"""Writes of the preparedness app: instruments, assessments and ratings, remediation tasks."""

@@ -1,0 +1,68 @@
+"""The MCI board, the assignment page and the receiving hospital's page, rendered by the server."""
+
+from __future__ import annotations
+
+from django.test import Client
+
+from jedel.incidents.models import Casualty, HospitalFull
+from tests.incidents.conftest import declare
+from tests.incidents.distribution_helpers import SCENE, network, register_all  # noqa: F401
+
+
+def _client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_board_shows_counts_hospitals_plan_and_list_and_accepts_the_plan(network):
+    incident = declare(network, scene_lat=SCENE[0], scene_lon=SCENE[1], exercise=True)
+    register_all(network, incident)
+    nc = _client(network["users"]["nc"])
+    page = nc.get(f"/incidents/{incident.pk}/board/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'id="mci-map"' in html and 'id="mci-config"' in html and "EXERCISE" in html
+    assert html.count('<tr data-category="immediate"') == 3 and "Secret Name" not in html
+    assert 'id="accept-plan"' in html and "Accept the proposed destinations (6 casualties)" in html
+    assert "<script>" not in html  # CSP: no inline scripts (JSON data blocks only)
+    plan_id = page.context["plan"].pk
+    accepted = nc.post(f"/incidents/{incident.pk}/plan/accept/", {"plan": plan_id}, follow=True)
+    assert "6 destinations accepted" in accepted.content.decode()
+    assert set(Casualty.objects.values_list("status", flat=True)) == {"awaiting_transport"}
+    partial = nc.get(f"/incidents/{incident.pk}/board/?partial=1").content.decode()
+    assert "<html" not in partial and "No triaged casualty is waiting for a destination." in partial
+    assert partial.count(">Waiting<") == 6
+    # Anyone may see the board's figures; the casualty list and the plan only those who may see casualties.
+    viewer = _client(network["users"]["viewer"]).get(f"/incidents/{incident.pk}/board/").content.decode()
+    assert 'id="mci-hospitals"' in viewer and 'id="mci-casualties"' not in viewer and 'id="mci-plan"' not in viewer
+
+
+def test_overriding_on_the_assign_page_needs_a_reason(network):
+    incident = declare(network, scene_lat=SCENE[0], scene_lon=SCENE[1])
+    register_all(network, incident, [("G1", "minimal")])
+    nc = _client(network["users"]["nc"])
+    page = nc.get(f"/incidents/{incident.pk}/assign/G1/")
+    assert page.context["form"].initial["hospital"] == "MCI-NEAR"
+    form = {"hospital": "MCI-FAR", "version": 1, "plan": page.context["plan"].pk, "reason": ""}
+    refused = nc.post(f"/incidents/{incident.pk}/assign/G1/", form)
+    assert refused.status_code == 422 and "Give a reason" in refused.content.decode()
+    done = nc.post(f"/incidents/{incident.pk}/assign/G1/", {**form, "reason": "family there"})
+    assert done.status_code == 302
+    assert Casualty.objects.get(tag="G1").destination.code == "MCI-FAR"
+
+
+def test_the_hospital_page_lists_incoming_and_takes_full_and_diversion(network):
+    incident = declare(network, scene_lat=SCENE[0], scene_lon=SCENE[1])
+    register_all(network, incident, [("R1", "immediate")])
+    nc = _client(network["users"]["nc"])
+    plan = nc.get(f"/incidents/{incident.pk}/board/").context["plan"]
+    nc.post(f"/incidents/{incident.pk}/plan/accept/", {"plan": plan.pk})
+    manager = _client(network["managers"]["MCI-NEAR"])
+    page = manager.get(f"/incidents/{incident.pk}/incoming/").content.decode()
+    assert 'data-tag="R1"' in page and "Waiting" in page
+    manager.post(f"/incidents/{incident.pk}/incoming/", {"category": "delayed", "full": "1"})
+    assert HospitalFull.objects.filter(facility__code="MCI-NEAR", category="delayed", cleared_at=None).count() == 1
+    manager.post(f"/incidents/{incident.pk}/incoming/", {"action": "diversion", "tag": "R1", "note": "no CT"})
+    assert "Diversion asked" in manager.get(f"/incidents/{incident.pk}/incoming/").content.decode()
+    assert _client(network["users"]["rc75"]).get(f"/incidents/{incident.pk}/incoming/").status_code == 403

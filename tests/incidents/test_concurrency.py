@@ -1,0 +1,92 @@
+"""Two coordinators writing one casualty at once: one wins, the other is told (409), nothing is overwritten; two
+crews registering one tag at once: one casualty.
+
+Meaningful on PostgreSQL only (run with DATABASE_URL / JEDEL_TEST_DATABASE_URL): pytest-django's SQLite test
+database is an in-memory shared-cache database where a second writer fails with "table is locked" instead of
+waiting.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from django.db import connection
+
+from jedel.common.errors import Conflict
+from jedel.incidents.models import Casualty, CasualtyLocation, TimelineEntry
+from jedel.incidents.services.casualties import casualty_move, casualty_register
+from tests.incidents.conftest import declare
+
+pytestmark = pytest.mark.postgres
+
+
+def _requires_postgres() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency needs PostgreSQL (set JEDEL_TEST_DATABASE_URL); SQLite's in-memory test "
+                    "database cannot run concurrent writers")
+
+
+def _race(jobs):
+    barrier = threading.Barrier(len(jobs))
+    results: list[object] = [None] * len(jobs)
+
+    def run(i, job):
+        try:
+            barrier.wait(timeout=10)
+            results[i] = job()
+        except BaseException as exc:  # noqa: BLE001 - reported to the main thread
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return results
+
+
+@pytest.fixture
+def slow_location_write(monkeypatch):
+    """Widen the read-compare-write window so a missing row lock would let both writers through."""
+    original = CasualtyLocation.save
+
+    def save(self, *args, **kwargs):
+        time.sleep(0.05)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(CasualtyLocation, "save", save)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_on_one_version_one_wins_one_gets_409(world, slow_location_write):
+    _requires_postgres()
+    incident = declare(world)
+    casualty_register(actor=world["p"]["nc"], incident_id=incident.pk, tag="R-1")
+    moves = [("awaiting_transport", "nc"), ("deceased", "rc75")]
+    results = _race([lambda s=s, w=w: casualty_move(actor=world["p"][w], incident_id=incident.pk, tag="R-1",
+                                                    status=s, version=1) for s, w in moves])
+    winners = [r for r in results if isinstance(r, Casualty)]
+    losers = [r for r in results if isinstance(r, Conflict)]
+    assert (len(winners), len(losers)) == (1, 1), results
+    assert losers[0].code.value == "tracking_version_stale"
+    stored = Casualty.objects.get(tag="R-1")
+    assert (stored.status, stored.version) == (winners[0].status, 2)
+    assert CasualtyLocation.objects.filter(casualty=stored).count() == 2
+    assert TimelineEntry.objects.filter(kind="casualty_moved").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_tag_registered_by_two_crews_at_once_is_one_casualty(world, slow_location_write):
+    _requires_postgres()
+    incident = declare(world)
+    results = _race([lambda n=n: casualty_register(actor=world["p"]["nc"], incident_id=incident.pk, tag="T-7",
+                                                   name=n) for n in ("first", "second")])
+    assert all(isinstance(r, tuple) for r in results), results
+    assert sorted(created for _, created in results) == [False, True]
+    assert len({c.pk for c, _ in results}) == 1
+    assert Casualty.objects.filter(tag="T-7").count() == 1
+    assert TimelineEntry.objects.filter(kind="casualty_registered").count() == 1
