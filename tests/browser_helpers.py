@@ -27,3 +27,12 @@ def browser_or_skip() -> None:
         pytest.fail(f"JEDEL_REQUIRE_BROWSER=1 but {reason}")
     if reason:
         pytest.skip(reason)
+
+
+def sign_in(page, base_url: str, username: str, password: str) -> None:
+    """Sign in through the login form, as a person does, and wait for the board (the landing page)."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(f"{base_url}/")

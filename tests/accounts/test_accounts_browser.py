@@ -13,6 +13,7 @@ from jedel.common.clock import utcnow
 from jedel.common.errors import DomainError
 from tests.accounts.hashers import HASHERS
 from tests.browser_helpers import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, browser_or_skip
+from tests.browser_helpers import sign_in as sign_in_form
 from tests.capacity.capacity_helpers import make_facility, make_user
 
 PASSWORD = "correct-horse-battery-9"
@@ -44,11 +45,7 @@ def test_audit_and_account_pages_on_a_phone_and_a_desktop(live_server, kz, setti
             page = context.new_page()
             errors: list[str] = []
             page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(f"{live_server.url}/accounts/login/")
-            page.fill("input[name=username]", "nat")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("main form button[type=submit]")
-            page.wait_for_url(f"{live_server.url}/")
+            sign_in_form(page, live_server.url, "nat", PASSWORD)
             for path in ("audit", "users", "tokens"):
                 page.goto(f"{live_server.url}/accounts/{path}/")
                 page.screenshot(path=str(ARTIFACTS / f"accounts-{path}-{name}-ru.png"), full_page=True)

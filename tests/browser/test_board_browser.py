@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from tests.browser_helpers import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, browser_or_skip
+from tests.browser_helpers import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, browser_or_skip, sign_in
 from tests.capacity.capacity_helpers import NATIONAL, make_facility, make_user, report
 
 from jedel.common.clock import utcnow
@@ -64,11 +64,7 @@ def test_manager_report_reaches_the_national_board(live_server, kz, settings):
         errors: list[str] = []
         board = context.new_page()
         board.on("pageerror", lambda exc: errors.append(str(exc)))
-        board.goto(f"{live_server.url}/accounts/login/")
-        board.fill("input[name=username]", "manager")
-        board.fill("input[name=password]", PASSWORD)
-        board.click("main form button[type=submit]")
-        board.wait_for_url(f"{live_server.url}/")
+        sign_in(board, live_server.url, "manager", PASSWORD)
         board.wait_for_selector(f"#board-map[data-loaded='{facilities}']", timeout=15000)
         assert _kpi(board, "available") == before
         expect(board.locator("#region-totals")).to_contain_text("Almaty")

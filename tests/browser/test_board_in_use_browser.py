@@ -11,7 +11,7 @@ import re
 from contextlib import contextmanager
 
 import pytest
-from tests.browser_helpers import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, browser_or_skip
+from tests.browser_helpers import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, browser_or_skip, sign_in
 from tests.capacity.capacity_helpers import make_user
 
 PASSWORD = "correct-horse-battery-staple"
@@ -46,11 +46,7 @@ def _signed_in(browser, live_server, viewport, language):
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", "manager")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server.url, "manager", PASSWORD)
     context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
     return page, errors
 

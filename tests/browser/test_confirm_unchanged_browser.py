@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from tests.browser_helpers import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, browser_or_skip
+from tests.browser_helpers import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, browser_or_skip, sign_in
 from tests.capacity.capacity_helpers import NATIONAL, make_facility, make_user, report
 
 from jedel.capacity.models import CapacityReport
@@ -50,11 +50,7 @@ def test_a_manager_confirms_nothing_changed_in_one_tap_on_a_phone_in_russian(liv
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("input[name=username]", "manager")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("main form button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+        sign_in(page, live_server.url, "manager", PASSWORD)
         context.add_cookies([{"name": "django_language", "value": "ru", "url": live_server.url}])
 
         page.goto(f"{live_server.url}/facilities/ALA-CONF/")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from tests.browser_helpers import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, browser_or_skip
+from tests.browser_helpers import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, browser_or_skip, sign_in
 from tests.capacity.capacity_helpers import make_facility, make_user
 
 from jedel.accounts.services import SYSTEM
@@ -62,11 +62,7 @@ def casualties(kz):
 
 
 def _sign_in(page, url):
-    page.goto(f"{url}/accounts/login/")
-    page.fill("input[name=username]", "coordinator")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(f"{url}/")
+    sign_in(page, url, "coordinator", PASSWORD)
 
 
 @pytest.mark.browser

@@ -47,3 +47,20 @@ def declare(world, who="nc", *, regions=("KZ-75",), exercise=False, now=T0, **ex
 
 def start(findings):
     return triage_compute("start", findings)
+
+
+@pytest.fixture
+def slow_location_write(monkeypatch):
+    """Widen the window between a writer's read and its write (each location row takes 50 ms more), so a missing
+    row lock would let two concurrent writers through."""
+    import time
+
+    from jedel.incidents.models import CasualtyLocation
+
+    original = CasualtyLocation.save
+
+    def save(self, *args, **kwargs):
+        time.sleep(0.05)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(CasualtyLocation, "save", save)

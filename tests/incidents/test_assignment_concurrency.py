@@ -9,24 +9,13 @@ import time
 import pytest
 
 from jedel.common.errors import Conflict
-from jedel.incidents.models import Assignment, Casualty, CasualtyLocation, TimelineEntry
+from jedel.incidents.models import Assignment, Casualty, TimelineEntry
 from jedel.incidents.services.distribution import assignment_accept
 from tests.incidents.conftest import declare
 from tests.incidents.distribution_helpers import SCENE, network, register_all  # noqa: F401
 from tests.incidents.test_concurrency import _race, _requires_postgres
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def slow_location_write(monkeypatch):
-    original = CasualtyLocation.save
-
-    def save(self, *args, **kwargs):
-        time.sleep(0.05)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(CasualtyLocation, "save", save)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -9,7 +9,6 @@ waiting.
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 from django.db import connection
@@ -47,18 +46,6 @@ def _race(jobs):
     for t in threads:
         t.join(timeout=60)
     return results
-
-
-@pytest.fixture
-def slow_location_write(monkeypatch):
-    """Widen the read-compare-write window so a missing row lock would let both writers through."""
-    original = CasualtyLocation.save
-
-    def save(self, *args, **kwargs):
-        time.sleep(0.05)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(CasualtyLocation, "save", save)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -14,7 +14,7 @@ from jedel.accounts.services import SYSTEM
 from jedel.common.clock import utcnow
 from jedel.incidents.models import Casualty, WalkInCount
 from jedel.incidents.services.incidents import incident_declare
-from tests.browser_helpers import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, browser_or_skip
+from tests.browser_helpers import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, browser_or_skip, sign_in
 from tests.capacity.capacity_helpers import make_facility, make_user
 
 PASSWORD = "correct-horse-battery-staple"
@@ -50,11 +50,7 @@ def test_a_clinician_registers_and_counts_walk_ins_on_a_phone(live_server, door)
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("input[name=username]", "door")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("main form button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+        sign_in(page, live_server.url, "door", PASSWORD)
 
         page.goto(f"{live_server.url}/incidents/{door.pk}/walk-ins/")
         buttons = page.locator(".walkin-button")

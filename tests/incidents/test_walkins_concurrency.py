@@ -9,26 +9,12 @@ from __future__ import annotations
 import pytest
 
 from jedel.common.errors import Conflict
-from jedel.incidents.models import Casualty, CasualtyLocation, WalkIn, WalkInCount
+from jedel.incidents.models import Casualty, WalkIn, WalkInCount
 from jedel.incidents.services.walkins import walkin_count_add, walkin_count_convert, walkin_register
 from tests.incidents.conftest import declare
 from tests.incidents.test_concurrency import _race, _requires_postgres
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def slow_location_write(monkeypatch):
-    """Widen the window between reading the series (or the count) and writing, so a missing lock would show."""
-    import time
-
-    original = CasualtyLocation.save
-
-    def save(self, *args, **kwargs):
-        time.sleep(0.05)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(CasualtyLocation, "save", save)
 
 
 @pytest.mark.django_db(transaction=True)
