@@ -70,6 +70,9 @@ EXPECTED: dict[str, dict[str, str]] = {
     "send_notice": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: OWN_ONLY, VW: N4, TOKEN: N4},
     "view_notice_log": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: OWN_ONLY, VW: N4, TOKEN: N4},
     "manage_roster": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: OWN_ONLY, VW: N4, TOKEN: N4},
+    # Digest or immediate per role and kind: set nationally, read by the coordinators who route by it.
+    "view_digest_rules": {NC: Y4, RC: Y4, FM: N4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
+    "manage_digest_rules": {NC: Y4, RC: N4, FM: N4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
     # Incidents: that one exists (no personal data) is read like the board; declaring and managing follow the
     # region; casualties (personal data) are for coordinators over the incident and for the clinicians and
     # managers of a facility in it (a liaison's hospital) or of the casualty's destination.

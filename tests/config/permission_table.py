@@ -40,6 +40,10 @@ NOTICE_SEND = {**FACILITY_WRITE, "security_officer": "YNN"}
 # The log of notices in the caller's own scope, whatever the target.
 NOTICE_LOG = {**{r: "YYY" for r in ("national_coordinator", "regional_coordinator", "facility_manager",
                                     "security_officer")}, "clinician": "NNN", "viewer": "NNN", "token": "NNN"}
+# Digest rules: read by both coordinators, set by the national coordinator only (whatever the target).
+DIGEST_READ = {**{r: "NNN" for r in ROLES if r != "anonymous"}, "national_coordinator": "YYY",
+               "regional_coordinator": "YYY"}
+DIGEST_WRITE = {**{r: "NNN" for r in ROLES if r != "anonymous"}, "national_coordinator": "YYY"}
 # Every person (a facility token is a system, not a person).
 PEOPLE = {**EVERYONE, "token": "NNN"}
 # Nobody but the recipient (who is none of the callers): refused as not found, so ids reveal nothing.

@@ -30,8 +30,8 @@ from tests.capacity.capacity_helpers import make_facility, make_user
 from tests.config.permission_rows_incidents import INCIDENT_ENDPOINTS
 from tests.config.permission_rows_preparedness import PREPAREDNESS_ENDPOINTS
 from tests.config.permission_table import (
-    ACCOUNT_AUDIT, AUDIT, COORDINATORS, EVERYONE, FACILITY_WRITE, NOBODY, NOTICE_LOG, NOTICE_SEND, PEOPLE, REPORT,
-    ROLES, TARGETS, TOKEN_LIST, Endpoint, _recipient,
+    ACCOUNT_AUDIT, AUDIT, COORDINATORS, DIGEST_READ, DIGEST_WRITE, EVERYONE, FACILITY_WRITE, NOBODY, NOTICE_LOG,
+    NOTICE_SEND, PEOPLE, REPORT, ROLES, TARGETS, TOKEN_LIST, Endpoint, _json, _recipient,
 )
 
 
@@ -117,6 +117,12 @@ def _shift_at(f):
                                 ends_at=datetime(2026, 12, 3, 8, tzinfo=UTC))
 
 
+def _digest_rule():
+    from jedel.notifications.models import DigestRule
+
+    return DigestRule.objects.create(kind="incoming_patient", role="viewer", every_min=30)
+
+
 ENDPOINTS = [
     Endpoint("list_regions", "get", lambda f: "/api/geo/regions", EVERYONE, 200),
     Endpoint("get_region_boundary", "get", lambda f: f"/api/geo/regions/{f.region.iso_code}/boundary", EVERYONE, 200),
@@ -193,6 +199,10 @@ ENDPOINTS = [
              lambda f, world: (json.dumps({"kind": "security", "facility": f.pk}), "application/json")),
     Endpoint("add_shift", "post", lambda f: "/api/rosters/shifts", NOTICE_SEND, 201, _shift_body),
     Endpoint("remove_shift", "delete", lambda f: f"/api/rosters/shifts/{_shift_at(f).pk}", NOTICE_SEND, 204),
+    Endpoint("list_digest_rules", "get", lambda f: "/api/digest-rules", DIGEST_READ, 200),
+    Endpoint("set_digest_rule", "put", lambda f: "/api/digest-rules", DIGEST_WRITE, 200,
+             _json({"kind": "overdue_report", "role": "facility_manager", "mode": "digest", "every_min": 30})),
+    Endpoint("delete_digest_rule", "delete", lambda f: f"/api/digest-rules/{_digest_rule().pk}", DIGEST_WRITE, 204),
 ] + INCIDENT_ENDPOINTS + PREPAREDNESS_ENDPOINTS
 
 

@@ -14,6 +14,8 @@ from jedel.common.moments import ApiDatetime
 from jedel.notifications.schemas import (
     AnswerIn,
     DeliveryOut,
+    DigestRuleIn,
+    DigestRuleOut,
     DeskKindName,
     DeskIn,
     DeskOut,
@@ -27,10 +29,12 @@ from jedel.notifications.schemas import (
     StatsOut,
 )
 from jedel.notifications.selectors import notices as notice_reads
+from jedel.notifications.selectors.digests import digest_rules_list
 from jedel.notifications.selectors.rosters import roster_now
 from jedel.notifications.selectors.stats import ack_statistics
 from jedel.notifications.services import rosters
 from jedel.notifications.services.answers import delivery_answer
+from jedel.notifications.services.digests import digest_rule_delete, digest_rule_set
 from jedel.notifications.services.sending import notice_send
 
 router = Router(tags=["notifications"])
@@ -107,4 +111,22 @@ def add_shift(request: HttpRequest, data: ShiftIn) -> Any:
 @router.delete("/rosters/shifts/{shift_id}", response={204: None})
 def remove_shift(request: HttpRequest, shift_id: RowIdParam) -> Any:
     rosters.shift_remove(actor=request.auth, shift_id=shift_id)  # type: ignore[attr-defined]
+    return Status(204, None)
+
+
+@router.get("/digest-rules", response=list[DigestRuleOut])
+def list_digest_rules(request: HttpRequest) -> Any:
+    return [DigestRuleOut.of(r) for r in digest_rules_list(request.auth)]  # type: ignore[attr-defined]
+
+
+@router.put("/digest-rules", response=DigestRuleOut)
+def set_digest_rule(request: HttpRequest, data: DigestRuleIn) -> Any:
+    rule = digest_rule_set(actor=request.auth, kind=data.kind, mode=data.mode,  # type: ignore[attr-defined]
+                           every_min=data.every_min, role=data.role or "", user_id=data.user)
+    return DigestRuleOut.of(rule)
+
+
+@router.delete("/digest-rules/{rule_id}", response={204: None})
+def delete_digest_rule(request: HttpRequest, rule_id: RowIdParam) -> Any:
+    digest_rule_delete(actor=request.auth, rule_id=rule_id)  # type: ignore[attr-defined]
     return Status(204, None)

@@ -16,6 +16,7 @@ class NoticeError(ErrorCode):
     ALREADY_ACKNOWLEDGED = "notice_already_acknowledged"
     BAD_SHIFT = "bad_shift"
     BAD_DESK = "bad_desk"
+    BAD_DIGEST_RULE = "bad_digest_rule"
 
 
 register_messages({
@@ -28,4 +29,6 @@ register_messages({
     NoticeError.BAD_SHIFT: _("A shift must end after it starts."),
     NoticeError.BAD_DESK: _("Admissions and security desks belong to a facility, a coordinator desk to a region, "
                             "the NCCEM duty desk to neither."),
+    NoticeError.BAD_DIGEST_RULE: _("A digest rule is for either a role or a person, and a digest period is 5 to "
+                                   "1440 minutes."),
 })

@@ -40,6 +40,7 @@ class Priority(models.TextChoices):
 
 DELIVERY_STATES = [
     (DeliveryState.QUEUED.value, _("queued")),
+    (DeliveryState.HELD.value, _("held for digest")),
     (DeliveryState.SENT.value, _("sent")),
     (DeliveryState.DELIVERED.value, _("delivered")),
     (DeliveryState.READ.value, _("read")),
@@ -170,6 +171,8 @@ class Delivery(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
     acted_at = models.DateTimeField(null=True, blank=True, help_text="acknowledged or declined")
+    digest = models.ForeignKey("Digest", null=True, blank=True, on_delete=models.SET_NULL, related_name="items",
+                               help_text="the digest a held delivery waits for")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["notice", "recipient", "channel"], name="delivery_once")]
@@ -194,3 +197,62 @@ class Profile(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notify_profile")
     real_only = models.BooleanField(default=False)
+
+
+class DigestRule(models.Model):
+    """Immediate or a digest every N minutes, for one notice kind outside the app: per role, or per person.
+
+    A person's rule wins over their role's. Whatever the rule, in-app delivery, EMERGENCY notices and any
+    delivery whose silence would escalate to someone else are always immediate (`jedel.core.alerting.digest`).
+    """
+
+    kind = models.CharField(max_length=32, choices=NoticeKind.choices)
+    role = models.CharField(max_length=32, blank=True, help_text="the role this rule is for (blank: a person's)")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="digest_rules")
+    every_min = models.PositiveSmallIntegerField(null=True, blank=True, help_text="null = immediate")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["role", "kind"], condition=Q(user__isnull=True), name="digest_rule_role"),
+            models.UniqueConstraint(fields=["user", "kind"], condition=Q(user__isnull=False), name="digest_rule_user"),
+            models.CheckConstraint(name="digest_rule_role_or_user", condition=(
+                Q(user__isnull=True) & ~Q(role="")) | (Q(user__isnull=False) & Q(role=""))),
+            models.CheckConstraint(name="digest_rule_period", condition=(
+                Q(every_min__isnull=True) | Q(every_min__gte=5, every_min__lte=1440))),
+        ]
+
+
+class Digest(models.Model):
+    """One combined message to one person over one channel, for the deliveries held until `due_at`.
+
+    The worker claims it like a delivery (attempts, lease in `next_attempt_at`) and sends it with the key
+    `jedel-digest-<id>`, the same across retries and restarts. Exercise and real traffic never share one.
+    """
+
+    class State(models.TextChoices):
+        OPEN = "open", _("waiting for the end of the period")
+        SENT = "sent", _("sent")
+        EMPTY = "empty", _("nothing left to send")
+        FAILED = "failed", _("failed")
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests")
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    address = models.CharField(max_length=200)
+    exercise = models.BooleanField(default=False)
+    every_min = models.PositiveSmallIntegerField()
+    due_at = models.DateTimeField()
+    state = models.CharField(max_length=8, choices=State.choices, default=State.OPEN)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, help_text="null once sent, empty or failed")
+    last_error = models.CharField(max_length=500, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["recipient", "channel", "exercise", "due_at"],
+                                               name="digest_one_per_period")]
+        indexes = [models.Index(fields=["next_attempt_at"], name="digest_due_idx")]
+
+    @property
+    def key(self) -> str:
+        return f"jedel-digest-{self.pk}"

@@ -19,6 +19,13 @@ VIEW_ROSTER = declare("view_roster", roles=ALL_ROLES, nationwide=True, descripti
 MANAGE_ROSTER = declare("manage_roster", roles=COORDINATORS | {Role.FACILITY_MANAGER, Role.SECURITY_OFFICER},
                         national_when_untargeted=True, description="Put people on duty at a desk")
 
+# Digest or immediate per role and kind: how the country is alerted is set nationally; the coordinators, who
+# route by it, may read the rules.
+VIEW_DIGEST_RULES = declare("view_digest_rules", roles=COORDINATORS, nationwide=True,
+                            description="See which notices reach whom immediately and which in digests")
+MANAGE_DIGEST_RULES = declare("manage_digest_rules", roles={Role.NATIONAL_COORDINATOR}, national_when_untargeted=True,
+                              description="Set digest or immediate delivery per role, notice kind and person")
+
 
 @register_target(Notice)
 def _notice_target(notice: Notice) -> Target:

@@ -10,7 +10,7 @@ from pydantic import StrictInt
 
 from jedel.common.ids import RowId
 from jedel.common.moments import ApiDatetime
-from jedel.notifications.models import Delivery, DeliveryLog, Desk, Notice, Shift
+from jedel.notifications.models import Delivery, DeliveryLog, Desk, DigestRule, Notice, Shift
 
 KindName = Literal["incident_declared", "incoming_patient", "transfer_request", "panic_alert", "overdue_report",
                    "exercise_inject", "other"]
@@ -189,3 +189,31 @@ class ShiftIn(Schema):
     starts_at: ApiDatetime
     ends_at: ApiDatetime
     position: Annotated[StrictInt, Field(ge=0, le=20)] = 0
+
+
+RoleName = Literal["national_coordinator", "regional_coordinator", "facility_manager", "clinician",
+                   "security_officer", "viewer"]
+
+
+class DigestRuleIn(Schema):
+    kind: KindName
+    role: RoleName | None = Field(None, description="the role this rule is for; give either role or user")
+    user: Id | None = Field(None, description="a person whose own rule overrides their role's")
+    mode: Literal["immediate", "digest"]
+    every_min: Annotated[StrictInt, Field(ge=5, le=1440)] | None = Field(
+        None, description="for a digest: minutes per period (periods are aligned to midnight UTC)")
+
+
+class DigestRuleOut(Schema):
+    id: int
+    kind: str
+    role: str
+    user: str
+    mode: Literal["immediate", "digest"]
+    every_min: int | None
+
+    @staticmethod
+    def of(rule: DigestRule) -> "DigestRuleOut":
+        return DigestRuleOut(id=rule.pk, kind=rule.kind, role=rule.role,
+                             user=rule.user.get_username() if rule.user else "",
+                             mode="immediate" if rule.every_min is None else "digest", every_min=rule.every_min)

@@ -10,16 +10,18 @@ from jedel.core.alerting import TransitionRefused, advance
 
 # Row: state; columns in the order of EVENTS. A state = moves there; "=" = no change (late receipt);
 # "X" = refused. Written from the rules stated in the module docstring, not from the code.
-EVENTS = [E.SENT, E.DELIVERED, E.READ, E.ACKNOWLEDGED, E.CANNOT_RESPOND, E.FAILED, E.CANCELLED]
+EVENTS = [E.SENT, E.DELIVERED, E.READ, E.ACKNOWLEDGED, E.CANNOT_RESPOND, E.FAILED, E.CANCELLED, E.HELD]
 TABLE = {
-    S.QUEUED:         [S.SENT, S.DELIVERED, S.READ, S.ACKNOWLEDGED, S.CANNOT_RESPOND, S.FAILED, S.CANCELLED],
-    S.SENT:           ["=", S.DELIVERED, S.READ, S.ACKNOWLEDGED, S.CANNOT_RESPOND, "X", S.CANCELLED],
-    S.DELIVERED:      ["=", "=", S.READ, S.ACKNOWLEDGED, S.CANNOT_RESPOND, "X", S.CANCELLED],
-    S.READ:           ["=", "=", "=", S.ACKNOWLEDGED, S.CANNOT_RESPOND, "X", S.CANCELLED],
-    S.ACKNOWLEDGED:   ["=", "=", "=", "=", "X", "X", "X"],
-    S.CANNOT_RESPOND: ["=", "=", "=", "X", "=", "X", "X"],
-    S.FAILED:         ["=", "=", "=", "X", "X", "=", "X"],
-    S.CANCELLED:      ["=", "=", "=", "X", "X", "X", "="],
+    S.QUEUED:         [S.SENT, S.DELIVERED, S.READ, S.ACKNOWLEDGED, S.CANNOT_RESPOND, S.FAILED, S.CANCELLED, S.HELD],
+    # Held for a digest: nothing has left yet, so it behaves as queued, except that it cannot be held again.
+    S.HELD:           [S.SENT, S.DELIVERED, S.READ, S.ACKNOWLEDGED, S.CANNOT_RESPOND, S.FAILED, S.CANCELLED, "="],
+    S.SENT:           ["=", S.DELIVERED, S.READ, S.ACKNOWLEDGED, S.CANNOT_RESPOND, "X", S.CANCELLED, "X"],
+    S.DELIVERED:      ["=", "=", S.READ, S.ACKNOWLEDGED, S.CANNOT_RESPOND, "X", S.CANCELLED, "X"],
+    S.READ:           ["=", "=", "=", S.ACKNOWLEDGED, S.CANNOT_RESPOND, "X", S.CANCELLED, "X"],
+    S.ACKNOWLEDGED:   ["=", "=", "=", "=", "X", "X", "X", "X"],
+    S.CANNOT_RESPOND: ["=", "=", "=", "X", "=", "X", "X", "X"],
+    S.FAILED:         ["=", "=", "=", "X", "X", "=", "X", "X"],
+    S.CANCELLED:      ["=", "=", "=", "X", "X", "X", "=", "X"],
 }
 
 

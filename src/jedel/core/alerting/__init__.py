@@ -2,7 +2,8 @@
 
 The notification service (`jedel.notifications`) stores one delivery per recipient and channel and moves it
 through :mod:`.delivery`; it asks :mod:`.escalation` when a notice must go to the next level and when a
-failed channel may be retried. Everything here is a pure function of its arguments, so the timing can be
+failed channel may be retried; :mod:`.digest` decides whether a delivery waits for the recipient's digest
+(never an alarm). Everything here is a pure function of its arguments, so the timing can be
 tested with an injected clock.
 """
 
@@ -14,6 +15,16 @@ from jedel.core.alerting.delivery import (
     TransitionRefused,
     advance,
 )
+from jedel.core.alerting.digest import (
+    IMMEDIATE,
+    MAX_EVERY_MIN,
+    MIN_EVERY_MIN,
+    Preference,
+    hold_until,
+    must_be_immediate,
+    period_end,
+    preference_for,
+)
 from jedel.core.alerting.escalation import (
     EscalationAction,
     EscalationDecision,
@@ -23,6 +34,14 @@ from jedel.core.alerting.escalation import (
 )
 
 __all__ = [
+    "IMMEDIATE",
+    "MAX_EVERY_MIN",
+    "MIN_EVERY_MIN",
+    "Preference",
+    "hold_until",
+    "must_be_immediate",
+    "period_end",
+    "preference_for",
     "TERMINAL_STATES",
     "DeliveryEvent",
     "DeliveryState",

@@ -4,6 +4,8 @@ Main line, in order of progress::
 
     queued → sent → delivered → read → acknowledged
 
+a waiting room off it, ``held`` (queued, but kept for the recipient's next digest; see
+:mod:`.digest`), which leaves only towards ``sent`` (the digest went out) or an end,
 and three other ends: ``cannot_respond`` (the recipient says so; the notice is re-routed), ``failed`` (the
 channel gave up after its retries) and ``cancelled`` (someone else acknowledged first, so paging stops).
 
@@ -24,6 +26,7 @@ class DeliveryState(StrEnum):
     """Where one delivery stands; the values are stored in the database."""
 
     QUEUED = "queued"
+    HELD = "held"  # queued for the recipient's next digest, not sent on its own
     SENT = "sent"
     DELIVERED = "delivered"
     READ = "read"
@@ -36,6 +39,7 @@ class DeliveryState(StrEnum):
 class DeliveryEvent(StrEnum):
     """What can happen to a delivery."""
 
+    HELD = "held"                      # kept for the recipient's digest instead of being sent now
     SENT = "sent"                      # the channel accepted it (gateway answered, socket frame queued)
     DELIVERED = "delivered"            # the device or inbox confirmed receipt
     READ = "read"                      # the recipient opened it
@@ -48,6 +52,7 @@ class DeliveryEvent(StrEnum):
 # Progress along the main line; a higher rank is further.
 _RANK = {
     DeliveryState.QUEUED: 0,
+    DeliveryState.HELD: 0,  # as far along as queued: nothing has left yet
     DeliveryState.SENT: 1,
     DeliveryState.DELIVERED: 2,
     DeliveryState.READ: 3,
@@ -68,8 +73,10 @@ TERMINAL_STATES = frozenset({DeliveryState.ACKNOWLEDGED, DeliveryState.CANNOT_RE
 _SIDE_ENDS = {
     # Declining is possible until one has acknowledged.
     DeliveryEvent.CANNOT_RESPOND: (DeliveryState.CANNOT_RESPOND, frozenset(_RANK) - {DeliveryState.ACKNOWLEDGED}),
-    # Only a delivery the channel never managed to send can fail.
-    DeliveryEvent.FAILED: (DeliveryState.FAILED, frozenset({DeliveryState.QUEUED})),
+    # Only a delivery the channel never managed to send can fail (on its own or in its digest).
+    DeliveryEvent.FAILED: (DeliveryState.FAILED, frozenset({DeliveryState.QUEUED, DeliveryState.HELD})),
+    # Only a delivery still waiting to be sent can be put aside for a digest.
+    DeliveryEvent.HELD: (DeliveryState.HELD, frozenset({DeliveryState.QUEUED})),
     # Paging stops for whoever has not acknowledged yet.
     DeliveryEvent.CANCELLED: (DeliveryState.CANCELLED, frozenset(_RANK) - {DeliveryState.ACKNOWLEDGED}),
 }

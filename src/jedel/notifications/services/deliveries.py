@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from jedel.accounts.models import User
-from jedel.core.alerting import TERMINAL_STATES, DeliveryEvent, DeliveryState, advance
+from jedel.core.alerting import TERMINAL_STATES, DeliveryEvent, DeliveryState, Preference, advance, hold_until
 from jedel.notifications.adapters import adapter_for
-from jedel.notifications.models import Address, Channel, Delivery, DeliveryLog, Notice
+from jedel.notifications.models import Address, Channel, Delivery, DeliveryLog, Notice, Priority
+from jedel.notifications.selectors.digests import Preferences
 from jedel.notifications.selectors.recipients import resolve_level
+from jedel.notifications.services.digests import digest_for
 
 # Which timestamp a state stamps on the delivery.
 _STAMP = {DeliveryState.SENT: "sent_at", DeliveryState.DELIVERED: "delivered_at", DeliveryState.READ: "read_at",
@@ -56,10 +58,13 @@ def notify_level(notice: Notice, level: int, now: datetime) -> LevelOutcome:
 
     Call inside the transaction that also updates the notice. In-app deliveries count as sent at once: the
     real-time event that carries them is stored in the same transaction. External ones are queued for the
-    worker, which sends after commit, so nothing is sent for a notice that was rolled back.
+    worker, which sends after commit, so nothing is sent for a notice that was rolled back. An external one
+    whose recipient takes this kind in a digest is *held* for it instead, unless the alarm rule forbids it
+    (EMERGENCY, or the notice escalates past this level: `jedel.core.alerting.digest`).
     """
     resolved = resolve_level(notice.levels[level], now)
     outcome = LevelOutcome(empty_desks=resolved.empty_desks)
+    preferences = Preferences(notice.kind, [user.pk for user, _ in resolved.people])
     for user, desk_id in resolved.people:
         if notice.exercise and getattr(getattr(user, "notify_profile", None), "real_only", False):
             continue
@@ -80,5 +85,17 @@ def notify_level(notice: Notice, level: int, now: datetime) -> LevelOutcome:
                           "next_attempt_at": now})
             if created:
                 DeliveryLog.objects.create(delivery=delivery, at=now, state=delivery.state, detail=f"level {level}")
+                _hold_if_digested(delivery, notice, preferences.of(user.pk, user.role), now)
                 outcome.deliveries.append(delivery)
     return outcome
+
+
+def _hold_if_digested(delivery: Delivery, notice: Notice, preference: Preference, now: datetime) -> None:
+    """Hold a new external delivery for its recipient's digest when their rule says so and no alarm forbids it."""
+    due_at = hold_until(preference, now=now, in_app=False, emergency=notice.priority == Priority.EMERGENCY,
+                        level=delivery.level, levels=len(notice.levels))
+    if due_at is None or preference.every_min is None:
+        return
+    delivery.digest = digest_for(delivery, due_at=due_at, every_min=preference.every_min, exercise=notice.exercise)
+    delivery.next_attempt_at = None
+    move(delivery, DeliveryEvent.HELD, now, detail=f"held for digest until {due_at.isoformat(timespec='minutes')}")

@@ -11,6 +11,10 @@ Everything it needs is in the database, so a restart loses nothing:
   moves LEASE_S ahead), sent outside any transaction, and the outcome recorded in another. A worker killed
   mid-send leaves the claim to expire, and the delivery is sent again with the same idempotency key, which
   the channel uses to drop the repeat (see `adapters`).
+- Digests: deliveries *held* for a recipient's digest (`services.digests`) wait on their `Digest`, which is
+  claimed, sent and recorded the same way when its period ends: one combined message per person and
+  channel, with the key `jedel-digest-<id>`, so a restart mid-digest neither loses nor repeats it. Each held
+  delivery it carried is then marked sent (or retried, or failed, with the digest's error in its log).
 """
 
 from __future__ import annotations
@@ -22,11 +26,12 @@ from datetime import datetime, timedelta
 from django.db import connection, transaction
 
 from jedel.common.clock import utcnow
-from jedel.core.alerting import DeliveryEvent, retry_delay_s
+from jedel.core.alerting import DeliveryEvent, period_end, retry_delay_s
 from jedel.notifications import periodic
 from jedel.notifications.adapters import SendFailed, adapter_for
-from jedel.notifications.models import Delivery, DeliveryLog, Notice
+from jedel.notifications.models import Delivery, DeliveryLog, Digest, Notice
 from jedel.notifications.services.deliveries import move
+from jedel.notifications.services.digests import digest_for, digest_message
 from jedel.notifications.services.escalating import escalate
 from jedel.notifications.services.events import notice_changed, notice_published
 
@@ -42,6 +47,7 @@ class TickResult:
     retried: int = 0
     failed: int = 0
     periodic: int = 0
+    digests: int = 0  # digests sent (each may carry several deliveries, counted in `sent`)
 
 
 def _locked(queryset):  # type: ignore[no-untyped-def]
@@ -145,6 +151,91 @@ def sends_run(now: datetime, result: TickResult) -> None:
             return
 
 
+def _claim_digests(now: datetime) -> list[Digest]:
+    """Digests whose period has ended that this worker won (compare-and-set, as for deliveries)."""
+    claimed = []
+    with transaction.atomic():
+        due = list(_locked(Digest.objects.filter(state=Digest.State.OPEN, next_attempt_at__lte=now)
+                           .order_by("next_attempt_at"))[:BATCH])
+        for digest in due:
+            lease = now + timedelta(seconds=LEASE_S)
+            if Digest.objects.filter(pk=digest.pk, state=Digest.State.OPEN, attempts=digest.attempts,
+                                     next_attempt_at=digest.next_attempt_at).update(
+                    attempts=digest.attempts + 1, next_attempt_at=lease):
+                digest.attempts += 1
+                digest.next_attempt_at = lease
+                claimed.append(digest)
+    return claimed
+
+
+def _held(digest: Digest) -> list[Delivery]:
+    return list(Delivery.objects.filter(digest=digest, state="held").select_related("notice")
+                .order_by("notice__created_at", "pk"))
+
+
+def _record_digest(digest: Digest, carried: list[int], error: str | None, now: datetime, result: TickResult) -> None:
+    """Mark what the digest carried sent (or retried, or failed); a delivery held into it after it was read
+    moves on to the next period's digest, so nothing is lost."""
+    with transaction.atomic():
+        notice_ids = set(Delivery.objects.filter(digest=digest, state="held").values_list("notice_id", flat=True))
+        notices = list(Notice.objects.select_for_update().filter(pk__in=notice_ids).order_by("pk"))  # notices first
+        current = Digest.objects.select_for_update(no_key=True).get(pk=digest.pk)
+        if current.state != Digest.State.OPEN:
+            return
+        held = list(Delivery.objects.select_for_update().filter(digest=current, state="held").order_by("pk"))
+        items = [d for d in held if d.pk in carried]
+        if error is None:
+            for delivery in items:
+                move(delivery, DeliveryEvent.SENT, now, detail=f"digest {current.pk}")
+            for late in (d for d in held if d.pk not in carried):
+                late.digest = digest_for(late, due_at=period_end(now, current.every_min),
+                                         every_min=current.every_min, exercise=current.exercise)
+                late.save(update_fields=["digest"])
+            current.state = Digest.State.SENT if items else Digest.State.EMPTY
+            current.sent_at, current.next_attempt_at = (now if items else None), None
+            result.sent += len(items)
+            result.digests += bool(items)
+        elif current.attempts >= MAX_ATTEMPTS:
+            for delivery in held:
+                delivery.last_error = error[:500]
+                move(delivery, DeliveryEvent.FAILED, now, detail=f"digest {current.pk}: {error}")
+            current.state, current.next_attempt_at, current.last_error = Digest.State.FAILED, None, error[:500]
+            result.failed += len(held)
+        else:
+            current.next_attempt_at = now + timedelta(seconds=retry_delay_s(current.attempts))
+            current.last_error = error[:500]
+            for delivery in held:
+                delivery.last_error = error[:500]
+                delivery.save(update_fields=["last_error"])
+                DeliveryLog.objects.create(delivery=delivery, at=now, state="retry",
+                                           detail=f"digest {current.pk}, attempt {current.attempts}: {error}"[:500])
+            result.retried += len(held)
+        current.save()
+        for notice in notices:
+            notice_changed(notice, now)
+
+
+def digests_run(now: datetime, result: TickResult) -> None:
+    """Send every digest whose period has ended: one combined message per person and channel."""
+    while True:
+        claimed = _claim_digests(now)
+        for digest in claimed:
+            items = _held(digest)
+            error = None
+            adapter = adapter_for(digest.channel)
+            if items and adapter is None:
+                error = f"channel {digest.channel} is switched off"
+            elif items and adapter is not None:
+                subject, text = digest_message(items, exercise=digest.exercise)
+                try:
+                    adapter.send(address=digest.address, subject=subject, text=text, key=digest.key)
+                except SendFailed as exc:
+                    error = str(exc) or exc.__class__.__name__
+            _record_digest(digest, [d.pk for d in items], error, now, result)
+        if len(claimed) < BATCH:
+            return
+
+
 def tick(now: datetime | None = None) -> TickResult:
     """One pass of the worker: escalations first (they may queue new sends), then the sends.
 
@@ -156,4 +247,5 @@ def tick(now: datetime | None = None) -> TickResult:
     result.periodic = periodic.run_due(now)  # may send notices: before escalations and sends
     result.escalated = escalations_run(now, clock)
     sends_run(now, result)
+    digests_run(now, result)
     return result
