@@ -32,9 +32,11 @@ KEY_PATTERN = r"^[\x21-\x7e]{1,200}$"  # printable ASCII, no spaces: UUIDs, ULID
 _KEY = re.compile(KEY_PATTERN)
 # (method, path) pairs that create something and therefore honour the key.
 # Walk-ins get their tag from the server, so a retried registration or count would otherwise count a person twice.
+# Casualty registration is idempotent by tag already; the key lets a scene tablet's offline queue replay each item.
 IDEMPOTENT_POSTS = (re.compile(r"^/api/facilities/[^/]+/reports(/confirm)?$"), re.compile(r"^/api/facilities/import$"),
                     re.compile(r"^/api/import/edxl-have$"),
-                    re.compile(r"^/api/incidents/[^/]+/walk-ins(/counts|/convert)?$"))
+                    re.compile(r"^/api/incidents/[^/]+/walk-ins(/counts|/convert)?$"),
+                    re.compile(r"^/api/incidents/[^/]+/casualties$"))
 # Answers that depend on the moment rather than on the request are not replayed.
 _NOT_STORED = frozenset({401, 403, 409, 429})
 

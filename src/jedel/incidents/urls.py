@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from jedel.incidents import board_views, views, views_reunification, views_walkins
+from jedel.incidents import board_views, views, views_offline, views_reunification, views_walkins
 
 app_name = "incidents"
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:incident_id>/close/", views.incident_action, {"action": "close"}, name="close"),
     path("<int:incident_id>/roles/", views.incident_action, {"action": "role"}, name="role"),
     path("<int:incident_id>/casualties/new/", views.casualty_register_page, name="register"),
+    path("<int:incident_id>/casualties/new/offline-sw.js", views_offline.register_worker, name="register_worker"),
     path("<int:incident_id>/casualties/<str:tag>/", views.casualty_page, name="casualty"),
     path("<int:incident_id>/board/", board_views.board_page, name="board"),
     path("<int:incident_id>/plan/accept/", board_views.plan_accept_action, name="plan_accept"),

@@ -29,6 +29,7 @@ from jedel.incidents.permissions import (
 )
 from jedel.incidents.services import casualties, incidents
 from jedel.incidents.timeline_text import timeline_text
+from jedel.incidents.views_offline import offline_texts
 
 
 def _may(viewer: Principal | None, action: Action, target: Any = None) -> bool:
@@ -178,7 +179,8 @@ def casualty_register_page(request: HttpRequest, incident_id: int) -> HttpRespon
                 result = {"casualty": casualty, "created": created, "outcome": outcome}
                 if created:
                     form = CasualtyForm(method=form.method)  # ready for the next casualty
-    return render(request, "incidents/register.html", {"incident": incident, "form": form, "result": result},
+    return render(request, "incidents/register.html", {"incident": incident, "form": form, "result": result,
+                                                       "offline_texts": offline_texts()},
                   status=422 if form.errors else 200)
 
 
