@@ -7,18 +7,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from jedel.accounts.policy import Principal
-from jedel.incidents.distribution_selectors import (
+from jedel.incidents.selectors_distribution import (
     HospitalLoad,
     collection_point_list,
     full_categories,
     incident_loads,
-    pending_counts,
 )
 from jedel.incidents.engines import live_receiving_hospitals
 from jedel.incidents.models import CollectionPoint, Incident
 from jedel.incidents.selectors import CasualtyCounts, casualty_counts
-from jedel.incidents.selectors_walkins import walkin_load, with_walkins
-from jedel.incidents.services.distribution import remaining_places
+from jedel.incidents.services.distribution import places_taken, remaining_places
 
 
 @dataclass
@@ -36,9 +34,7 @@ def board_compute(*, viewer: Principal | None, incident: Incident, now: datetime
     points = collection_point_list(viewer=viewer, incident=incident)
     live = live_receiving_hospitals(now=now, region_isos=list(incident.regions.values_list("iso_code", flat=True)))
     full = full_categories(incident)
-    taken = with_walkins(pending_counts(exercise=incident.is_exercise),  # walk-ins take places as the plan counts
-                         walkin_load(exercise=incident.is_exercise, now=now))
-    remaining = remaining_places(live, taken, full)
+    remaining = remaining_places(live, places_taken(incident=incident, now=now), full)
     loads = incident_loads(incident)
     for h in live:
         load = loads.setdefault(h.code, HospitalLoad(code=h.code, name=h.name, lat=h.lat, lon=h.lon))

@@ -21,7 +21,7 @@ from jedel.common.errors import DomainError
 from jedel.common.realtime.selectors import stream_head
 from jedel.incidents import selectors as reads
 from jedel.incidents.board import board_compute
-from jedel.incidents.distribution_selectors import current_assignments
+from jedel.incidents.selectors_distribution import current_assignments
 from jedel.incidents.models import CASUALTY_STATUSES, TRIAGE_CATEGORIES, Incident
 from jedel.incidents.permissions import ASSIGN_CASUALTY, RECEIVE_CASUALTIES, VIEW_CASUALTIES
 from jedel.incidents.services import distribution, incoming
@@ -180,7 +180,7 @@ def incoming_page(request: HttpRequest, incident_id: int) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, str(exc.detail))
         return redirect("incidents:incoming", incident_id=incident.pk)
-    from jedel.incidents.distribution_selectors import full_categories
+    from jedel.incidents.selectors_distribution import full_categories
 
     full = full_categories(incident).get(facility.code, set())
     return render(request, "incidents/incoming.html", {

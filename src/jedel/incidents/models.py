@@ -259,7 +259,7 @@ class CasualtyLocation(models.Model):
 
 
 # Live distribution (plans, assignments, full declarations, collection points): registered with this app here.
-from jedel.incidents.distribution_models import (  # noqa: E402,F401
+from jedel.incidents.models_distribution import (  # noqa: E402,F401
     Assignment,
     CollectionPoint,
     DistributionPlan,
@@ -267,4 +267,4 @@ from jedel.incidents.distribution_models import (  # noqa: E402,F401
 )
 
 # Walk-in casualties (issue 17 item 4): registered one by one, or only counted when the hospital is overwhelmed.
-from jedel.incidents.walkin_models import WalkIn, WalkInCount  # noqa: E402,F401
+from jedel.incidents.models_walkins import WalkIn, WalkInCount  # noqa: E402,F401

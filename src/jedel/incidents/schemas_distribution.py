@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import StrictInt
 
-from jedel.incidents.distribution_selectors import HospitalLoad
+from jedel.incidents.selectors_distribution import HospitalLoad
 from jedel.incidents.models import Assignment, CollectionPoint, DistributionPlan
 from jedel.incidents.schemas import NO_NUL, CountsOut, Lat, Lon, Version
 

@@ -21,8 +21,8 @@ from jedel.accounts.services import require
 from jedel.common.clock import utcnow
 from jedel.common.errors import Conflict, DomainError, NotFound, ValidationFailed
 from jedel.facilities.models import Facility
-from jedel.incidents.distribution_errors import DistributionError
-from jedel.incidents.distribution_selectors import full_categories, pending_counts, plan_casualties
+from jedel.incidents.errors_distribution import DistributionError
+from jedel.incidents.selectors_distribution import full_categories, pending_counts, plan_casualties
 from jedel.incidents.engines import (
     PLAN_CATEGORIES,
     CasualtyStatus,
@@ -61,6 +61,15 @@ def remaining_places(hospitals: list[PlanHospital], pending: dict[str, dict[str,
             for h in hospitals}
 
 
+def places_taken(*, incident: Incident, now: datetime, facility_id: int | None = None,
+                 exclude_casualty: int | None = None) -> dict[str, dict[str, int]]:
+    """{hospital code: {category: places taken}}: casualties on their way plus recent walk-ins, across every
+    incident of the same kind (real or exercise) — what the plan, an assignment and the board all subtract."""
+    return with_walkins(
+        pending_counts(exercise=incident.is_exercise, facility_id=facility_id, exclude_casualty=exclude_casualty),
+        walkin_load(exercise=incident.is_exercise, now=now, facility_id=facility_id))
+
+
 def plan_current(*, viewer: Principal | None, incident_id: int, now: datetime | None = None) -> DistributionPlan:
     """The plan for the casualties still to be sent, from the live board as of `now`.
 
@@ -74,9 +83,7 @@ def plan_current(*, viewer: Principal | None, incident_id: int, now: datetime | 
     now = now or utcnow()
     hospitals = live_receiving_hospitals(now=now, region_isos=_region_isos(incident))
     full = full_categories(incident)
-    taken = with_walkins(pending_counts(exercise=incident.is_exercise),  # walk-ins take places at once
-                         walkin_load(exercise=incident.is_exercise, now=now))
-    remaining = remaining_places(hospitals, taken, full)
+    remaining = remaining_places(hospitals, places_taken(incident=incident, now=now), full)
     casualties = plan_casualties(incident)
     table = [{"code": h.code, "name": h.name, "lat": h.lat, "lon": h.lon, "capacity": dict(h.capacity),
               "remaining": remaining[h.code], "full": sorted(full.get(h.code, set()))} for h in hospitals]
@@ -105,10 +112,8 @@ def places_left(*, incident: Incident, facility: Facility, category: str, now: d
             if h.code == facility.code]
     if not live:
         return 0
-    pending = with_walkins(  # walk-ins take places at once, as casualties on their way do
-        pending_counts(exercise=incident.is_exercise, facility_id=facility.pk, exclude_casualty=exclude_casualty),
-        walkin_load(exercise=incident.is_exercise, now=now, facility_id=facility.pk))
-    return remaining_places(live, pending, full_categories(incident))[facility.code][category]
+    taken = places_taken(incident=incident, now=now, facility_id=facility.pk, exclude_casualty=exclude_casualty)
+    return remaining_places(live, taken, full_categories(incident))[facility.code][category]
 
 
 def _proposed(incident: Incident, plan_id: int | None, tag: str) -> tuple[DistributionPlan | None, str | None]:

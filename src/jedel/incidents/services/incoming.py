@@ -20,7 +20,7 @@ from jedel.accounts.services import require
 from jedel.common.clock import utcnow
 from jedel.common.errors import Conflict, DomainError
 from jedel.facilities.models import Facility
-from jedel.incidents.distribution_errors import DistributionError
+from jedel.incidents.errors_distribution import DistributionError
 from jedel.incidents.engines import PLAN_CATEGORIES
 from jedel.incidents.forms import FINDING_LABELS
 from jedel.incidents.models import (
