@@ -20,6 +20,7 @@ from jedel.accounts.policy import principal_for_user
 from jedel.accounts.signin import SignInThrottled, client_address, sign_in
 from jedel.common.moments import bounded_date
 from jedel.common.errors import DomainError
+from jedel.common.views import domain_error_page
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -82,7 +83,7 @@ def audit_page(request: HttpRequest) -> HttpResponse:
         kinds = selectors.audit_scope(p)
         events = selectors.audit_list(viewer=p, filters=filters, limit=None)
     except DomainError as exc:
-        return render(request, "common/error.html", {"error": exc.detail}, status=exc.status)
+        return domain_error_page(request, exc)
     page = Paginator(events, AUDIT_PAGE_SIZE).get_page(g.get("page"))
     rows = [{"e": e, "action": action_label(e.action), "object": object_label(e.object_type),
              "changes": change_lines(e.changes)} for e in page.object_list]

@@ -15,10 +15,11 @@ from django.views.decorators.http import require_POST
 from jedel.accounts import administration, selectors
 from jedel.accounts.policy import principal_for_user
 from jedel.common.errors import DomainError
+from jedel.common.views import domain_error_page
 
 
 def _refused(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return render(request, "common/error.html", {"error": exc.detail}, status=exc.status)
+    return domain_error_page(request, exc)
 
 
 @login_required

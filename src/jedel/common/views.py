@@ -14,6 +14,8 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
 
+from jedel.common.errors import DomainError
+
 log = logging.getLogger(__name__)
 
 
@@ -30,6 +32,11 @@ def _page(request: HttpRequest, status: int, title: str, message: str) -> HttpRe
     except Exception:  # the shell needs the session (database); never let an error page raise
         log.exception("error page %s could not be rendered in the site shell", status)
         return server_error(request, status=status)
+
+
+def domain_error_page(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    """A page view's answer to a refused action or a missing object: the error's message at its status."""
+    return render(request, "common/error.html", {"error": exc.detail}, status=exc.status)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Path, Router, Status
+from ninja import Router, Status
 
 from jedel.common import clock
 from jedel.common.errors import ValidationFailed
@@ -14,12 +14,12 @@ from jedel.incidents.cap import incident_cap
 from jedel.incidents.engines import TriageInputError, TriageOutcome, triage_compute
 from jedel.incidents.errors import IncidentError
 from jedel.incidents.schemas import (
-    TAG_PATTERN,
     CasualtyAssessmentOut,
     CasualtyIn,
     CasualtyOut,
     CasualtyPageOut,
     CountsOut,
+    IncidentId,
     IncidentIn,
     IncidentOut,
     IncidentPageOut,
@@ -27,6 +27,7 @@ from jedel.incidents.schemas import (
     MoveIn,
     RoleIn,
     RoleOut,
+    TagPath,
     TimelineOut,
     TriageCasualtyIn,
     TriageIn,
@@ -35,8 +36,6 @@ from jedel.incidents.schemas import (
 from jedel.incidents.services import casualties, incidents
 
 router = Router(tags=["incidents"])
-IncidentId = Annotated[int, Path(ge=1, le=2**53)]
-TagPath = Annotated[str, Path(pattern=TAG_PATTERN, max_length=32)]
 
 
 def outcome_of(triage: TriageIn | None) -> TriageOutcome | None:

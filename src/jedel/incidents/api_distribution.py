@@ -11,7 +11,7 @@ from ninja import Path, Router, Status
 from jedel.common import clock
 from jedel.incidents import selectors as reads
 from jedel.incidents.board import board_compute
-from jedel.incidents.schemas import TAG_PATTERN, CountsOut
+from jedel.incidents.schemas import CountsOut, IncidentId, TagPath
 from jedel.incidents.schemas_distribution import (
     CasualtyAssignIn,
     CasualtyAssignmentOut,
@@ -27,8 +27,6 @@ from jedel.incidents.schemas_distribution import (
 from jedel.incidents.services import distribution, incoming
 
 router = Router(tags=["incidents"])
-IncidentId = Annotated[int, Path(ge=1, le=2**53)]
-TagPath = Annotated[str, Path(pattern=TAG_PATTERN, max_length=32)]
 CodePath = Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[^\x00/]+$")]
 
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
-from jedel.incidents.schemas import NO_NUL, AgeBandName, SexName
+from jedel.incidents.schemas import NO_NUL, AgeBandName, IncidentId, SexName
 from jedel.incidents.schemas_reunification import FoundOut
 from jedel.incidents.services.exports import ExportFile, tag_sheet_print, tracking_export
 from jedel.incidents.services.reunification import SearchQuery, casualty_search
 
 router = Router(tags=["incidents"])
-IncidentId = Annotated[int, Path(ge=1, le=2**53)]
 
 
 class SearchIn(Schema):

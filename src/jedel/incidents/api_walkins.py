@@ -3,19 +3,18 @@ each hospital's walk-ins in an incident."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from django.http import HttpRequest
-from ninja import Path, Router, Status
+from ninja import Router, Status
 
 from jedel.incidents import selectors as reads
-from jedel.incidents.schemas import CasualtyOut
+from jedel.incidents.schemas import CasualtyOut, IncidentId
 from jedel.incidents.schemas_walkins import WalkInCountIn, WalkInCountOut, WalkInIn, WalkInRowOut
 from jedel.incidents.selectors_walkins import counted_outstanding, walkin_summary
 from jedel.incidents.services import walkins
 
 router = Router(tags=["incidents"])
-IncidentId = Annotated[int, Path(ge=1, le=2**53)]
 
 
 @router.get("/incidents/{incident_id}/walk-ins", response=list[WalkInRowOut])

@@ -19,6 +19,7 @@ from jedel.accounts.policy import Principal, Target, allowed, principal_for_user
 from jedel.common import clock
 from jedel.common.errors import DomainError
 from jedel.common.realtime.selectors import stream_head
+from jedel.common.views import domain_error_page
 from jedel.incidents import selectors as reads
 from jedel.incidents.board import board_compute
 from jedel.incidents.selectors_distribution import current_assignments
@@ -28,9 +29,6 @@ from jedel.incidents.services import distribution, incoming
 
 PLAN_CATEGORY_CHOICES = [c for c in TRIAGE_CATEGORIES if c[0] in ("immediate", "delayed", "minimal", "expectant")]
 
-
-def _error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return render(request, "common/error.html", {"error": exc.detail}, status=exc.status)
 
 
 def _board_context(viewer: Principal | None, incident: Incident) -> dict[str, Any]:
@@ -77,7 +75,7 @@ def board_page(request: HttpRequest, incident_id: int) -> HttpResponse:
         incident = reads.incident_get(viewer=viewer, incident_id=incident_id)
         context = _board_context(viewer, incident)
     except DomainError as exc:
-        return _error(request, exc)
+        return domain_error_page(request, exc)
     if request.GET.get("partial") == "1":
         return render(request, "incidents/partials/board_live.html", context)
     context["board_config"] = {
@@ -128,7 +126,7 @@ def assign_page(request: HttpRequest, incident_id: int, tag: str) -> HttpRespons
         casualty = reads.casualty_get(viewer=viewer, incident=incident, tag=tag.upper())
         plan = distribution.plan_current(viewer=viewer, incident_id=incident.pk)
     except DomainError as exc:
-        return _error(request, exc)
+        return domain_error_page(request, exc)
     proposal = next((p for p in plan.proposals if p["tag"] == casualty.tag), None)
     form = AssignForm(request.POST or None, initial={
         "hospital": (proposal or {}).get("hospital") or "", "version": casualty.version, "plan": plan.pk})
@@ -157,7 +155,7 @@ def incoming_page(request: HttpRequest, incident_id: int) -> HttpResponse:
     try:
         incident = reads.incident_get(viewer=viewer, incident_id=incident_id)
     except DomainError as exc:
-        return _error(request, exc)
+        return domain_error_page(request, exc)
     facility_id = viewer.facility_id if viewer is not None else None
     if facility_id is None or viewer is None or not allowed(viewer, RECEIVE_CASUALTIES,
                                                             Target(region_id=viewer.region_id, facility_id=facility_id)):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from ninja import Field, Schema
+from ninja import Field, Path, Schema
 from pydantic import StrictInt
 
 from jedel.common.moments import ApiDatetime
@@ -24,6 +24,9 @@ AgeBandName = Literal["infant", "child", "adolescent", "adult", "older", "unknow
 SexName = Literal["female", "male", "unknown"]
 Version = Annotated[StrictInt, Field(ge=1, le=2_000_000_000, description="the version you read (stale: 409)")]
 TAG_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$"
+# Path parameters of every incidents router (the bound keeps ids exact in JavaScript clients).
+IncidentId = Annotated[int, Path(ge=1, le=2**53)]
+TagPath = Annotated[str, Path(pattern=TAG_PATTERN, max_length=32)]
 Tag = Annotated[str, Field(min_length=1, max_length=32, pattern=TAG_PATTERN,
                            description="the number on the triage tag")]
 Lat = Annotated[float, Field(ge=-90, le=90)]

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from jedel.accounts.policy import Action, Principal, allowed, principal_for_user
 from jedel.common.errors import DomainError, ValidationFailed
+from jedel.common.views import domain_error_page
 from jedel.incidents import selectors as reads
 from jedel.incidents.engines import TriageInputError, triage_compute
 from jedel.incidents.forms import CasualtyForm, IncidentForm, MoveForm, RoleForm
@@ -43,9 +44,6 @@ def _may(viewer: Principal | None, action: Action, target: Any = None) -> bool:
     return allowed(viewer, action, target)
 
 
-def _error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return render(request, "common/error.html", {"error": exc.detail}, status=exc.status)
-
 
 def _form_error(form: Any, exc: DomainError) -> None:
     if isinstance(exc, ValidationFailed):
@@ -66,7 +64,7 @@ def incident_list_page(request: HttpRequest) -> HttpResponse:
     try:
         rows = list(reads.incident_list(viewer=viewer, exercise=exercise))
     except DomainError as exc:
-        return _error(request, exc)
+        return domain_error_page(request, exc)
     return render(request, "incidents/list.html", {"rows": rows, "exercise": exercise,
                                                    "can_declare": _may(viewer, DECLARE_INCIDENT)})
 
@@ -119,7 +117,7 @@ def incident_page(request: HttpRequest, incident_id: int) -> HttpResponse:
         incident = reads.incident_get(viewer=viewer, incident_id=incident_id)
         context = _incident_context(viewer, incident)
     except DomainError as exc:
-        return _error(request, exc)
+        return domain_error_page(request, exc)
     return render(request, "incidents/incident.html", context)
 
 
@@ -155,7 +153,7 @@ def casualty_register_page(request: HttpRequest, incident_id: int) -> HttpRespon
     try:
         incident = reads.incident_get(viewer=viewer, incident_id=incident_id)
     except DomainError as exc:
-        return _error(request, exc)
+        return domain_error_page(request, exc)
     method = request.POST.get("method") or request.GET.get("method") or "auto"
     form = CasualtyForm(request.POST or None, method=method)
     if request.headers.get("HX-Request") and request.method == "GET":
@@ -191,7 +189,7 @@ def casualty_page(request: HttpRequest, incident_id: int, tag: str) -> HttpRespo
         incident = reads.incident_get(viewer=viewer, incident_id=incident_id)
         casualty = reads.casualty_get(viewer=viewer, incident=incident, tag=tag.upper())
     except DomainError as exc:
-        return _error(request, exc)
+        return domain_error_page(request, exc)
     form = MoveForm(request.POST or None, initial={"version": casualty.version})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from jedel.accounts.policy import allowed, principal_for_user
 from jedel.common.errors import DomainError
+from jedel.common.views import domain_error_page
 from jedel.incidents import selectors as reads
 from jedel.incidents.models import AgeBand, Sex
 from jedel.incidents.permissions import REGISTER_CASUALTY
@@ -48,9 +49,6 @@ class ScanForm(forms.Form):
     tag = forms.RegexField(label=gettext_lazy("Tag number"), max_length=32, regex=TAG_REGEX)
 
 
-def _error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return render(request, "common/error.html", {"error": exc.detail}, status=exc.status)
-
 
 @login_required
 def reunification_page(request: HttpRequest) -> HttpResponse:
@@ -66,7 +64,7 @@ def reunification_page(request: HttpRequest) -> HttpResponse:
             hits, searched = casualty_search(viewer=viewer, query=query), True
         except DomainError as exc:
             if exc.status in (401, 403):
-                return _error(request, exc)
+                return domain_error_page(request, exc)
             form.add_error(None, str(exc.detail))
             status = 422
     elif form.is_bound:
@@ -82,7 +80,7 @@ def tags_page(request: HttpRequest, incident_id: int) -> HttpResponse:
     try:
         incident = reads.incident_get(viewer=viewer, incident_id=incident_id)
     except DomainError as exc:
-        return _error(request, exc)
+        return domain_error_page(request, exc)
     return render(request, "incidents/reunification/tags.html", {
         "incident": incident, "form": TagSheetForm(),
         "can_print": viewer is not None and allowed(viewer, REGISTER_CASUALTY, incident)})
@@ -95,7 +93,7 @@ def scan_page(request: HttpRequest, incident_id: int) -> HttpResponse:
     try:
         incident = reads.incident_get(viewer=viewer, incident_id=incident_id)
     except DomainError as exc:
-        return _error(request, exc)
+        return domain_error_page(request, exc)
     form = ScanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         tag = casualties.normalise_tag(form.cleaned_data["tag"])
@@ -104,13 +102,13 @@ def scan_page(request: HttpRequest, incident_id: int) -> HttpResponse:
             messages.info(request, _("Tag %(tag)s is registered: here is the casualty.") % {"tag": tag})
         except DomainError as found_not:
             if found_not.status != 404:
-                return _error(request, found_not)
+                return domain_error_page(request, found_not)
             try:
                 casualty, _created = casualties.casualty_register(actor=viewer, incident_id=incident.pk, tag=tag)
                 messages.success(request, _("Casualty %(tag)s registered.") % {"tag": tag})
             except DomainError as exc:
                 if exc.status in (401, 403):
-                    return _error(request, exc)
+                    return domain_error_page(request, exc)
                 form.add_error("tag", str(exc.detail))
                 casualty = None
         if casualty is not None:

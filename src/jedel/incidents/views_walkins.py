@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from jedel.accounts.policy import Principal, Target, allowed, principal_for_user
 from jedel.common.errors import DomainError
+from jedel.common.views import domain_error_page
 from jedel.facilities.models import INPATIENT_KINDS, Facility
 from jedel.incidents import selectors as reads
 from jedel.incidents.models import TRIAGE_CATEGORIES, AgeBand, Incident, Sex
@@ -76,7 +77,7 @@ def walkin_page(request: HttpRequest, incident_id: int) -> HttpResponse:
     try:
         incident = reads.incident_get(viewer=viewer, incident_id=incident_id)
     except DomainError as exc:
-        return render(request, "common/error.html", {"error": exc.detail}, status=exc.status)
+        return domain_error_page(request, exc)
     assert viewer is not None
     facility = _hospital(request, viewer)
     if facility is not None and not _may_at(viewer, incident, facility):

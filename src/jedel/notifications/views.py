@@ -16,6 +16,7 @@ from jedel.accounts.policy import Action, Principal, allowed, principal_for_user
 from jedel.common.clock import utcnow
 from jedel.common.errors import DomainError
 from jedel.common.realtime.selectors import stream_head
+from jedel.common.views import domain_error_page
 from jedel.facilities.models import Facility
 from jedel.notifications.forms import FacilityNoticeForm
 from jedel.notifications.models import Notice
@@ -34,9 +35,6 @@ def _may(viewer: Principal | None, action: Action) -> bool:
     return viewer is not None and allowed(viewer, action, own_scope(viewer))
 
 
-def _error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return render(request, "common/error.html", {"error": exc.detail}, status=exc.status)
-
 
 @login_required
 def inbox_page(request: HttpRequest) -> HttpResponse:
@@ -50,7 +48,7 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
                 delivery_answer(actor=viewer, delivery_id=delivery.pk, answer="delivered")
                 delivery.state = "delivered"
     except DomainError as exc:
-        return _error(request, exc)
+        return domain_error_page(request, exc)
     template = "notifications/partials/inbox_list.html" if request.headers.get("HX-Request") else "notifications/inbox.html"
     return render(request, template, {"rows": rows, "seq": seq, "can_view_log": _may(viewer, VIEW_NOTICE_LOG)})
 
@@ -76,7 +74,7 @@ def notice_page(request: HttpRequest, notice_id: int) -> HttpResponse:
     try:
         page = reads.notice_page(viewer, notice_id)
     except DomainError as exc:
-        return _error(request, exc)
+        return domain_error_page(request, exc)
     mine = [d for d in page.deliveries if d.recipient_id == request.user.pk and d.channel == "in_app"]
     template = "notifications/partials/notice_log.html" if request.headers.get("HX-Request") else "notifications/notice.html"
     return render(request, template, {"page": page, "notice": page.notice, "mine": mine[0] if mine else None,
@@ -89,7 +87,7 @@ def sent_page(request: HttpRequest) -> HttpResponse:
     try:
         rows = list(reads.notices_sent(viewer, status=request.GET.get("status") or None))
     except DomainError as exc:
-        return _error(request, exc)
+        return domain_error_page(request, exc)
     return render(request, "notifications/sent.html", {"rows": rows, "status": request.GET.get("status", ""),
                                                        "status_choices": Notice.Status.choices,
                                                        "can_send": _may(viewer, SEND_NOTICE)})
@@ -129,7 +127,7 @@ def roster_page(request: HttpRequest) -> HttpResponse:
     try:
         rows = roster_now(viewer, utcnow(), region_id=int(region) if region and region.isdigit() else None)
     except DomainError as exc:
-        return _error(request, exc)
+        return domain_error_page(request, exc)
     return render(request, "notifications/roster.html", {"rows": rows,
                                                          "unstaffed": sum(r.unstaffed for r in rows)})
 
@@ -144,5 +142,5 @@ def stats_page(request: HttpRequest) -> HttpResponse:
         rows = ack_statistics(viewer, since=now - timedelta(days=days), until=now,
                               exercise=request.GET.get("exercise") == "1")
     except DomainError as exc:
-        return _error(request, exc)
+        return domain_error_page(request, exc)
     return render(request, "notifications/stats.html", {"rows": rows, "days": days})

@@ -19,11 +19,12 @@ from django.views.decorators.http import require_POST
 from jedel.accounts.policy import Principal, allowed, principal_for_user
 from jedel.common import clock
 from jedel.common.errors import DomainError, ValidationFailed
+from jedel.common.views import domain_error_page
 from jedel.core.hsi import CATEGORY_MEANING, SafetyCategory
 from jedel.facilities.models import Facility
 from jedel.preparedness import selectors
 from jedel.preparedness.engines import hsi_compare, hsi_compute, hsi_rate
-from jedel.preparedness.models import HsiAssessment, HsiRating, RemediationTask
+from jedel.preparedness.models import HsiRating, RemediationTask
 from jedel.preparedness.permissions import ASSESS_HSI, MANAGE_REMEDIATION
 from jedel.preparedness.readiness import readiness_by_region
 from jedel.preparedness.services.assessments import RatingInput, assessment_create
@@ -36,9 +37,6 @@ MEANINGS = {
     "C": gettext_lazy("Safety inadequate to protect lives of patients and staff; urgent interventions needed."),
 }
 
-
-def _error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return render(request, "common/error.html", {"error": exc.detail}, status=exc.status)
 
 
 def _today() -> date:
@@ -70,7 +68,7 @@ def readiness_page(request: HttpRequest) -> HttpResponse:
         regions = readiness_by_region(viewer, _today())
         assessments = selectors.assessment_list(viewer)
     except DomainError as exc:
-        return _error(request, exc)
+        return domain_error_page(request, exc)
     config = {"dataUrl": reverse("api:get_readiness"), "geojsonUrl": reverse("board:regions_geojson"),
               "i18n": {"index": _("Mean safety index"), "assessed": _("Assessed"), "noData": _("Not assessed"),
                        "overdue": _("Overdue remediation"), "legend": _("Mean Hospital Safety Index"),
@@ -126,7 +124,7 @@ def assessment_page(request: HttpRequest, assessment_id: int, errors: dict[str, 
         items = selectors.assessment_items(assessment)
         tasks = selectors.task_list(viewer, facility_id=assessment.facility_id)
     except DomainError as exc:
-        return _error(request, exc)
+        return domain_error_page(request, exc)
     result = hsi_compute(assessment)
     others = [a for a in selectors.assessment_list(viewer, facility_id=assessment.facility_id) if a.pk != assessment.pk]
     category = result.category.value if result.category else ""
@@ -160,7 +158,7 @@ def rate_action(request: HttpRequest, assessment_id: int) -> HttpResponse:
         messages.error(request, _("Nothing was saved: correct the marked items."))
         return assessment_page(request, assessment_id, errors=by_item, status=422)
     except DomainError as exc:
-        return _error(request, exc)
+        return domain_error_page(request, exc)
     messages.success(request, _("Ratings saved; the index is recomputed."))
     return redirect("preparedness:assessment", assessment_id=assessment_id)
 
@@ -190,7 +188,7 @@ def task_action(request: HttpRequest, task_id: int) -> HttpResponse:
     try:
         task = task_update(actor=viewer, task_id=task_id, status=request.POST.get("status") or None)
     except DomainError as exc:
-        return _error(request, exc)
+        return domain_error_page(request, exc)
     return redirect(reverse("preparedness:assessment", args=[task.assessment_id]) + "#tasks")
 
 
@@ -203,7 +201,7 @@ def compare_page(request: HttpRequest, assessment_id: int) -> HttpResponse:
     except ValueError:
         return redirect("preparedness:assessment", assessment_id=assessment_id)
     except DomainError as exc:
-        return _error(request, exc)
+        return domain_error_page(request, exc)
     levels = dict(HsiRating.Level.choices)
     return render(request, "preparedness/compare.html", {
         "c": comparison, "levels": levels,

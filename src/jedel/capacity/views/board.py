@@ -34,6 +34,7 @@ from jedel.capacity.forms import BoardFilterForm
 from jedel.capacity.realtime import STREAM
 from jedel.capacity.selectors import status as selectors
 from jedel.capacity.selectors.totals import national_totals, region_totals_at, region_totals_cached
+from jedel.common.views import domain_error_page
 from jedel.geo.selectors import region_get, region_list
 
 PAGE_SIZE = 100
@@ -58,7 +59,7 @@ def board_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
         try:
             return view(request, principal_for_user(request.user), *args, **kwargs)
         except DomainError as exc:
-            return render(request, "common/error.html", {"error": exc.detail}, status=exc.status)
+            return domain_error_page(request, exc)
 
     return wrapper
 

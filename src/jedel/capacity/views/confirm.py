@@ -18,6 +18,7 @@ from jedel.capacity.services.reports import report_confirm
 from jedel.capacity.views.facility import facility_or_404
 from jedel.common.clock import utcnow
 from jedel.common.errors import DomainError, ValidationFailed
+from jedel.common.views import domain_error_page
 
 
 @login_required
@@ -33,7 +34,7 @@ def confirm_unchanged(request: HttpRequest, code: str) -> HttpResponse:
         notice = str(exc.errors[0]["msg"])
     except DomainError as exc:
         if not request.headers.get("HX-Request"):
-            return render(request, "common/error.html", {"error": exc.detail}, status=exc.status)
+            return domain_error_page(request, exc)
         notice = str(exc.detail)
     else:
         ok = True

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from jedel.accounts.policy import allowed, principal_for_user
 from jedel.common.clock import utcnow
 from jedel.common.errors import DomainError, NotFound
+from jedel.common.views import domain_error_page
 from jedel.facilities.models import Facility
 from jedel.capacity.selectors import status as selectors
 from jedel.capacity.views.chart import history_chart
@@ -38,7 +39,7 @@ def facility_page(request: HttpRequest, code: str) -> HttpResponse:
         row = selectors.facility_status(facility, now=now, viewer=viewer)
         history = selectors.facility_history(facility, since=since, until=now, viewer=viewer)
     except DomainError as exc:
-        return render(request, "common/error.html", {"error": exc.detail}, status=exc.status)
+        return domain_error_page(request, exc)
     assert viewer is not None
     return render(request, "capacity/facility.html", {
         "facility": facility, "row": row,

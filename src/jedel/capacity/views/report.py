@@ -21,6 +21,7 @@ from jedel.capacity.selectors.operational import operational_get
 from jedel.capacity.services.reports import report_submit
 from jedel.capacity.templatetags.board_tags import bed_label
 from jedel.capacity.views.facility import facility_or_404
+from jedel.common.views import domain_error_page
 
 # The form's sections in page order: the summary lists errors in the order a person meets the fields.
 _BEFORE_BEDS = ("reported_at", "ed_status", "ed_status_reason")
@@ -54,7 +55,7 @@ def report_page(request: HttpRequest, code: str) -> HttpResponse:
     try:
         current = selectors.facility_for_reporting(facility, now=utcnow(), viewer=viewer)
     except DomainError as exc:
-        return render(request, "common/error.html", {"error": exc.detail}, status=exc.status)
+        return domain_error_page(request, exc)
     assert viewer is not None
     report_id = current.current.report_id if current.current else None
     initial, bed_initial = report_initial(current, operational_get(report_id))
