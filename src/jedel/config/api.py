@@ -20,6 +20,8 @@ from jedel.incidents.api_reunification import router as reunification_router
 from jedel.incidents.api_walkins import router as walkins_router
 from jedel.notifications.api import router as notifications_router
 from jedel.preparedness.api import router as preparedness_router
+from jedel.security.api import router as security_router
+from jedel.transfers.api import router as transfers_router
 
 
 class BoundedJsonParser(Parser):
@@ -55,3 +57,5 @@ api.add_router("/", incidents_distribution_router)
 api.add_router("/", reunification_router)
 api.add_router("/", preparedness_router)
 api.add_router("/", walkins_router)
+api.add_router("/", security_router)
+api.add_router("/", transfers_router)

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "jedel.capacity",
     "jedel.incidents",
     "jedel.preparedness",
+    "jedel.security",
+    "jedel.transfers",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,8 @@ urlpatterns = [
     path("notices/", include("jedel.notifications.urls")),
     path("incidents/", include("jedel.incidents.urls")),
     path("preparedness/", include("jedel.preparedness.urls")),
+    path("security/", include("jedel.security.urls")),
+    path("transfers/", include("jedel.transfers.urls")),
     # Browsers and tools ask for /favicon.ico whatever the page says; the icon is the SVG in common/static.
     path("favicon.ico", RedirectView.as_view(url=static("common/favicon.svg"), permanent=True)),
     path("", include("jedel.capacity.board_urls")),

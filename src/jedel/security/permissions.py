@@ -1,0 +1,1 @@
+"""Permissions of the app (declared with the one policy)."""
