@@ -46,6 +46,11 @@ def demo(seed: SeedOpt = 2026) -> None:
     from jedel.demo.incidents import demo_exercise_create
 
     exercise = demo_exercise_create()
+    from jedel.demo.preparedness import demo_preparedness_create
+    from jedel.demo.security import demo_security_create
+    from jedel.demo.transfers import demo_transfers_create
+
+    summaries = [demo_preparedness_create(), demo_security_create(), demo_transfers_create()]
     console = Console()
     kinds = ", ".join(f"{k} {n}" for k, n in result.by_kind.items())
     console.print(f"Synthetic network (seed {seed}): {result.facilities} facilities in {result.regions} "
@@ -57,6 +62,8 @@ def demo(seed: SeedOpt = 2026) -> None:
     console.print(f"By kind: {kinds}.", highlight=False, soft_wrap=True)
     console.print(f"Closed exercise incident #{exercise.incident_id} with {exercise.casualties} tracked casualties "
                   f"({'created' if exercise.created else 'kept'}; Incidents → Exercises).", soft_wrap=True)
+    for summary in filter(None, summaries):
+        console.print(summary, highlight=False, soft_wrap=True)
     table = Table(title="Demo sign-ins (synthetic data only)")
     for column in ("username", "password", "role", "scope"):
         table.add_column(column)
