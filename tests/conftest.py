@@ -36,10 +36,14 @@ def kz(db):
 
 @pytest.fixture(autouse=True)
 def _fresh_status_entries():
-    """The status cache keeps entries in the process; a rolled-back test database reuses ids, so every test
-    starts with none."""
+    """The status cache and the MCI board's cached live parts outlive a test; a rolled-back test database reuses
+    ids, so every test starts with none."""
+    import uuid
+
     from jedel.capacity.selectors import status_cache
+    from jedel.incidents import board_views
 
     status_cache.clear()
+    board_views.LIVE_PART_GENERATION = uuid.uuid4().hex  # cached MCI board parts of earlier tests never match
     yield
     status_cache.clear()

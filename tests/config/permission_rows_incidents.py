@@ -110,7 +110,7 @@ INCIDENT_ENDPOINTS = [
              COORDINATORS, 200),
     Endpoint("export_incident_csv", "get", lambda f: f"/api/incidents/{_incident_in(f).pk}/export.csv",
              COORDINATORS, 200),
-    Endpoint("print_incident_tags", "get", lambda f: f"/api/incidents/{_incident_in(f).pk}/tags.pdf?count=1",
+    Endpoint("print_incident_tags", "get", lambda f: f"/api/incidents/{_incident_in(f).pk}/tags.pdf?count=1&reprint=true",
              COORDINATORS, 200),
     # Walk-ins: the hospital's own clinicians and managers, and the coordinators over the incident (a walk-in at
     # facility X of an incident in X's region); the summary holds counts only, open like the incident itself.

@@ -66,3 +66,33 @@ def test_the_hospital_page_lists_incoming_and_takes_full_and_diversion(network):
     manager.post(f"/incidents/{incident.pk}/incoming/", {"action": "diversion", "tag": "R1", "note": "no CT"})
     assert "Diversion asked" in manager.get(f"/incidents/{incident.pk}/incoming/").content.decode()
     assert _client(network["users"]["rc75"]).get(f"/incidents/{incident.pk}/incoming/").status_code == 403
+
+
+def test_the_live_part_is_rendered_once_per_change_for_each_kind_of_viewer(network, monkeypatch):
+    """Every board re-reads the live part after each event: unchanged, it is served from the cache (one rendering
+    for all boards of one kind of viewer); an event renders it afresh; each requester's form carries its own CSRF
+    token; someone who may not see the casualties never gets the coordinators' part."""
+    from django.middleware.csrf import CSRF_TOKEN_LENGTH
+
+    from jedel.incidents import board_views
+
+    renders = []
+    original = board_views._board_context
+    monkeypatch.setattr(board_views, "_board_context", lambda v, i: renders.append(v.label) or original(v, i))
+    incident = declare(network, scene_lat=SCENE[0], scene_lon=SCENE[1])
+    register_all(network, incident, [("R1", "immediate")])
+    url = f"/incidents/{incident.pk}/board/?partial=1"
+    first, second = (Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True))
+    for c in (first, second):
+        c.force_login(network["users"]["nc"])
+    parts = [c.get(url).content.decode() for c in (first, second, first)]
+    assert len(renders) == 1 and 'data-tag="R1"' in parts[0]
+    tokens = [p.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0] for p in parts]
+    assert all(len(t) == CSRF_TOKEN_LENGTH for t in tokens) and "csrf-slot" not in parts[0]
+    accepted = first.post(f"/incidents/{incident.pk}/plan/accept/",
+                          {"plan": parts[2].split('data-plan="')[1].split('"')[0], "csrfmiddlewaretoken": tokens[2]})
+    assert accepted.status_code == 302  # the cached part's form works for the one who received it
+    after = first.get(url).content.decode()
+    assert len(renders) == 2 and "No triaged casualty is waiting for a destination." in after
+    viewer = _client(network["users"]["viewer"]).get(url).content.decode()
+    assert len(renders) == 3 and 'id="mci-casualties"' not in viewer and 'id="mci-hospitals"' in viewer

@@ -144,3 +144,17 @@ def test_scope_liaison_brings_a_hospital_in_and_a_destination_sees_its_own(world
         casualty_list(viewer=world["p"]["viewer"], incident=incident)
     counts = casualty_counts(viewer=world["p"]["viewer"], incident=incident)  # counts hold no personal data
     assert (counts.total, counts.by_status) == (2, {"at_scene": 1, "arrived": 1})
+
+
+def test_a_liaisons_hospital_receives_the_casualty_events_and_no_other_region_does(world, incident):
+    """A facility-scoped reader gets only events filed under its facility: the liaison's hospital gets its own copy,
+    filed under the scene's region, so the coordinator of an unaffected region still receives nothing."""
+    from jedel.accounts.realtime import may_read
+
+    incident_role_assign(actor=world["p"]["nc"], incident_id=incident.pk, role="hospital_liaison",
+                         username="inc-medic-h1")
+    register(world, incident, "L-001")
+    events = Event.objects.filter(kind="casualty.registered")
+    readers = {who: any(may_read(world["p"][who], e.read_action, e.region_id, e.facility_id) for e in events)
+               for who in ("medic_h1", "manager_h2", "rc75", "rc71", "nc")}
+    assert readers == {"medic_h1": True, "manager_h2": False, "rc75": True, "rc71": False, "nc": True}

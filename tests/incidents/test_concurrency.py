@@ -77,3 +77,41 @@ def test_one_tag_registered_by_two_crews_at_once_is_one_casualty(world, slow_loc
     assert len({c.pk for c, _ in results}) == 1
     assert Casualty.objects.filter(tag="T-7").count() == 1
     assert TimelineEntry.objects.filter(kind="casualty_registered").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_casualty_being_written_does_not_hold_up_registrations_in_its_incident(world):
+    """A writer holding one casualty's row lock (triage, move, assignment) locks that row only: registering another
+    casualty of the incident (an insert that refers to the incident's row) goes through meanwhile. Locking the
+    incident's row too (select_for_update over the join) made 50 concurrent clients deadlock within seconds with
+    the stream head's lock (bench/mci_load.py); here the registration would wait and hit the lock timeout."""
+    _requires_postgres()
+    from django.db import transaction
+
+    from jedel.incidents.services.records import casualty_locked
+
+    incident = declare(world)
+    held, _ = casualty_register(actor=world["p"]["nc"], incident_id=incident.pk, tag="HELD-1")
+    locked, release = threading.Event(), threading.Event()
+
+    def writer():
+        try:
+            with transaction.atomic():
+                casualty_locked(held.pk)
+                locked.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        assert locked.wait(timeout=10)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")
+            casualty, created = casualty_register(actor=world["p"]["nc"], incident_id=incident.pk, tag="NEW-2")
+    finally:
+        release.set()
+        thread.join(timeout=30)
+    assert (casualty.tag, created) == ("NEW-2", True)

@@ -47,7 +47,8 @@ def test_printing_is_for_those_who_register_and_is_audited(world):
     assert (sheet.filename, sheet.content_type) == (f"incident-{incident.pk}-tags-X1-0041-X1-0043.pdf",
                                                     "application/pdf")
     assert decoded_pages(sheet.content) == [["X1-0041", "X1-0042", "X1-0043"]]
-    assert AuditEvent.objects.get(action="print_tags").changes == {"first": "X1-0041", "last": "X1-0043", "count": 3}
+    assert AuditEvent.objects.get(action="print_tags").changes == {"first": "X1-0041", "last": "X1-0043", "count": 3,
+                                                                   "reprint": False}
     for who in ("rc71", "viewer"):
         with pytest.raises(PermissionDenied):
             tag_sheet_print(actor=world["p"][who], incident_id=incident.pk)
@@ -62,11 +63,43 @@ def test_the_api_and_page_serve_the_sheet(world):
     client = Client(HTTP_ACCEPT_LANGUAGE="ru")
     client.force_login(world["users"]["nc"])
     page = client.get(f"/incidents/{incident.pk}/tags/").content.decode()
-    assert f'action="/api/incidents/{incident.pk}/tags.pdf"' in page
+    assert f'action="/incidents/{incident.pk}/tags/"' in page
     pdf = client.get(f"/api/incidents/{incident.pk}/tags.pdf", {"prefix": "D", "start": "1", "count": "25"})
     assert (pdf.status_code, pdf["Content-Type"]) == (200, "application/pdf")
     assert [len(codes) for codes in decoded_pages(pdf.content)] == [24, 1]
     assert client.get(f"/api/incidents/{incident.pk}/tags.pdf", {"count": "0"}).status_code == 422
+    from_page = client.get(f"/incidents/{incident.pk}/tags/", {"prefix": "T", "start": "1", "count": "2"})
+    assert (from_page.status_code, from_page["Content-Type"]) == (200, "application/pdf")
+    assert decoded_pages(from_page.content) == [["T-0001", "T-0002"]]
+
+
+def test_a_range_is_printed_once_unless_marked_as_a_reprint(world):
+    """Two sheets with one number would give two casualties one tag: an overlapping range is refused with the next
+    free number (API 409, the page re-offers the form); a reprint of damaged sheets says so and is audited."""
+    incident = declare(world)
+    nc = world["p"]["nc"]
+    tag_sheet_print(actor=nc, incident_id=incident.pk, prefix="T", start=1, count=48)
+    with pytest.raises(DomainError) as refused:
+        tag_sheet_print(actor=nc, incident_id=incident.pk, prefix="T", start=40, count=20)
+    assert (refused.value.status, refused.value.code.value, refused.value.field) == (409, "tag_range_printed", "start")
+    assert "T-0001" in refused.value.detail and "T-0048" in refused.value.detail and "49" in refused.value.detail
+    tag_sheet_print(actor=nc, incident_id=incident.pk, prefix="T", start=49, count=2)  # the next free numbers
+    tag_sheet_print(actor=nc, incident_id=incident.pk, prefix="B", start=1, count=5)  # another prefix is free
+    again = tag_sheet_print(actor=nc, incident_id=incident.pk, prefix="T", start=2, count=1, reprint=True)
+    assert decoded_pages(again.content) == [["T-0002"]]
+    printed = [(p.prefix, p.first, p.last, p.reprint) for p in incident.tag_prints.order_by("pk")]
+    assert printed == [("T", 1, 48, False), ("T", 49, 50, False), ("B", 1, 5, False), ("T", 2, 2, True)]
+    assert [e.changes["reprint"] for e in AuditEvent.objects.filter(action="print_tags").order_by("pk")] == [
+        False, False, False, True]
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(world["users"]["nc"])
+    page = client.get(f"/incidents/{incident.pk}/tags/")
+    assert 'name="start" value="51"' in page.content.decode()
+    overlap = client.get(f"/incidents/{incident.pk}/tags/", {"prefix": "T", "start": "50", "count": "3"})
+    assert overlap.status_code == 409
+    assert "the next free number is 51" in overlap.content.decode()
+    api = client.get(f"/api/incidents/{incident.pk}/tags.pdf", {"prefix": "T", "start": "50", "count": "3"})
+    assert (api.status_code, api.json()["detail"][0]["code"]) == (409, "tag_range_printed")
 
 
 def client_of(world, who):

@@ -125,7 +125,8 @@ def register_casualty(request: HttpRequest, incident_id: IncidentId, data: Casua
     """Register by tag: 201 when new, 200 with the casualty already registered under that tag (nothing changed)."""
     casualty, created = casualties.casualty_register(
         actor=request.auth, incident_id=incident_id, tag=data.tag, age_band=data.age_band, sex=data.sex,  # type: ignore[attr-defined]
-        name=data.name, description=data.description, triage=outcome_of(data.triage), lat=data.lat, lon=data.lon)
+        name=data.name, description=data.description, triage=outcome_of(data.triage), lat=data.lat, lon=data.lon,
+        needs=data.needs, collection_point=data.collection_point)
     return Status(201 if created else 200, CasualtyOut.of(casualty, created=created))
 
 
@@ -144,7 +145,8 @@ def triage_casualty(request: HttpRequest, incident_id: IncidentId, tag: TagPath,
     outcome = outcome_of(data)
     assert outcome is not None
     casualty, _ = casualties.casualty_triage(actor=request.auth, incident_id=incident_id, tag=tag,  # type: ignore[attr-defined]
-                                             outcome=outcome, version=data.version)
+                                             outcome=outcome, version=data.version, needs=data.needs,
+                                             collection_point=data.collection_point)
     return CasualtyOut.of(casualty)
 
 

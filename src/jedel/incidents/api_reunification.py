@@ -28,6 +28,8 @@ class TagSheetIn(Schema):
     prefix: str = Field("T", max_length=8, pattern=r"^[A-Za-z0-9]*$")
     start: int = Field(1, ge=1, le=99_999)
     count: int = Field(24, ge=1, le=480)
+    reprint: bool = Field(False, description="the range replaces damaged or lost sheets (else a range printed "
+                                             "before is refused: 409 tag_range_printed)")
 
 
 def _file(export: ExportFile) -> HttpResponse:
@@ -58,6 +60,6 @@ def export_incident_csv(request: HttpRequest, incident_id: IncidentId) -> HttpRe
 
 @router.get("/incidents/{incident_id}/tags.pdf")
 def print_incident_tags(request: HttpRequest, incident_id: IncidentId, query: Query[TagSheetIn]) -> HttpResponse:
-    """A printable PDF of pre-numbered triage tags with QR codes (24 to an A4 page)."""
+    """A printable PDF of pre-numbered triage tags with QR codes (24 to an A4 page). Each range is printed once."""
     return _file(tag_sheet_print(actor=request.auth, incident_id=incident_id, prefix=query.prefix,  # type: ignore[attr-defined]
-                                 start=query.start, count=query.count))
+                                 start=query.start, count=query.count, reprint=query.reprint))

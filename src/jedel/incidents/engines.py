@@ -39,7 +39,7 @@ __all__ = [
     "IncidentStatus", "MoveRefusal", "TriageCategory", "TriageOutcome", "casualty_move_decide",
     "casualty_operation_decide", "incident_change_decide", "triage_compute",
     "PLAN_CATEGORIES", "PlanCasualty", "PlanHospital", "PlanResult", "Proposal", "distribution_compute",
-    "live_receiving_hospitals", "travel_minutes_compute",
+    "live_receiving_hospitals", "travel_minutes_compute", "parse_capability",
 ]
 
 # What each method asks, in the order a triage officer meets the questions (START: Benson et al. 1996;
@@ -123,9 +123,14 @@ class PlanHospital:
 
 @dataclass(frozen=True)
 class PlanCasualty:
+    """A casualty to send: `needs` are capabilities its hospital must have (`jedel.core.vocabulary.Need` values);
+    `site` is where it waits: "scene", or the id of one of the incident's collection points."""
+
     tag: str
     category: str
     version: int
+    needs: tuple[str, ...] = ()
+    site: str = "scene"
 
 
 @dataclass(frozen=True)
@@ -153,14 +158,16 @@ class PlanResult:
         return self.nearest_expected_deaths - self.expected_deaths
 
 
-def live_receiving_hospitals(*, now: datetime, region_isos: Collection[str]) -> list[PlanHospital]:
-    """The live board's receiving hospitals in the regions (through capacity's one door for engines)."""
+def live_receiving_hospitals(*, now: datetime, region_isos: Collection[str],
+                             codes: Collection[str] | None = None) -> list[PlanHospital]:
+    """The live board's receiving hospitals in the regions, or only those of `codes` (through capacity's one
+    door for engines)."""
     from jedel.capacity.engines import live_hospitals
 
     return [PlanHospital(code=h.hospital_id, name=h.name, lat=float(h.lat_deg or 0.0), lon=float(h.lon_deg or 0.0),
                          capacity={c.value: n for c, n in h.capacity_by_category.items()},
                          capabilities=frozenset(str(c) for c in h.capabilities))
-            for h in live_hospitals(now=now, region_isos=region_isos) if h.lat_deg is not None]
+            for h in live_hospitals(now=now, region_isos=region_isos, codes=codes) if h.lat_deg is not None]
 
 
 def travel_minutes_compute(scene_lat: float, scene_lon: float, lats: Sequence[float],
@@ -173,11 +180,14 @@ def travel_minutes_compute(scene_lat: float, scene_lon: float, lats: Sequence[fl
 
 
 def distribution_compute(*, scene_lat: float, scene_lon: float, casualties: Sequence[PlanCasualty],
-                         hospitals: Sequence[PlanHospital], remaining: Mapping[str, Mapping[str, int]]) -> PlanResult:
+                         hospitals: Sequence[PlanHospital], remaining: Mapping[str, Mapping[str, int]],
+                         sites: Mapping[str, tuple[float, float]] | None = None) -> PlanResult:
     """Solve for expected survivors (exact min-cost flow) and score "nearest hospital" on the same problem.
 
     `remaining[code][category]`: places left at each hospital now (one hour slot). Casualties of a category
-    nobody can take are proposed nowhere (reason `no_capacity`).
+    nobody can take are proposed nowhere (reason `no_capacity`); a casualty's needs are hard constraints (a
+    hospital without one of them is never proposed). `sites`: (lat, lon) of the collection points casualties
+    wait at, by the id in `PlanCasualty.site`; travel times are from there (the scene otherwise).
     """
     core_hospitals = tuple(
         DistHospital(hospital_id=h.code, name=h.name, lat_deg=h.lat, lon_deg=h.lon,
@@ -186,11 +196,16 @@ def distribution_compute(*, scene_lat: float, scene_lon: float, casualties: Sequ
                      capabilities=frozenset(parse_capability(c, what="capability", aliases=False)
                                             for c in h.capabilities))
         for h in hospitals)
-    times = travel_minutes_compute(scene_lat, scene_lon, [h.lat for h in hospitals], [h.lon for h in hospitals])
+    origins = {"scene": (scene_lat, scene_lon), **(sites or {})}
+    site_ids = ("scene", *sorted({c.site for c in casualties} - {"scene"}))
+    times = [travel_minutes_compute(*origins[s], [h.lat for h in hospitals], [h.lon for h in hospitals])
+             for s in site_ids]
     problem = DistributionProblem(
-        casualties=tuple(DistCasualty(casualty_id=c.tag, site_id="scene", category=c.category) for c in casualties),
-        hospitals=core_hospitals, site_ids=("scene",),
-        travel_time_min=np.array([times], dtype=np.float64).reshape(1, len(core_hospitals)), planning_horizon_h=1)
+        casualties=tuple(DistCasualty(casualty_id=c.tag, site_id=c.site, category=c.category,
+                                      needs=frozenset(c.needs)) for c in casualties),
+        hospitals=core_hospitals, site_ids=site_ids,
+        travel_time_min=np.array(times, dtype=np.float64).reshape(len(site_ids), len(core_hospitals)),
+        planning_horizon_h=1)
     optimal = solve(problem, Policy.OPTIMAL)
     nearest = solve(problem, Policy.NEAREST)
     proposals = tuple(

@@ -16,6 +16,8 @@ class DistributionError(ErrorCode):
     NOT_RECEIVING = "hospital_not_receiving"
     NOT_ASSIGNED = "casualty_not_assigned"
     UNKNOWN_CATEGORY = "unknown_category"
+    UNKNOWN_NEED = "unknown_need"
+    POINT_NOT_FOUND = "collection_point_not_found"
 
 
 register_messages({
@@ -30,4 +32,6 @@ register_messages({
     DistributionError.NOT_RECEIVING: _("This facility is not a receiving hospital on the board."),
     DistributionError.NOT_ASSIGNED: _("This casualty is not on its way to your hospital."),
     DistributionError.UNKNOWN_CATEGORY: _("Unknown triage category."),
+    DistributionError.UNKNOWN_NEED: _("Unknown need: choose among the hospital capabilities listed."),
+    DistributionError.POINT_NOT_FOUND: _("No such collection point in this incident."),
 })

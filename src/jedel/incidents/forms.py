@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jedel.facilities.models import Capability
 from jedel.geo.models import Region
 from jedel.incidents.engines import METHOD_FINDINGS
 from jedel.incidents.models import (
@@ -70,10 +71,15 @@ class CasualtyForm(forms.Form):
     name = forms.CharField(label=_("Name, if known"), max_length=200, required=False)
     description = forms.CharField(label=_("Description (clothing, injuries, belongings)"), max_length=2000,
                                   required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    needs = forms.MultipleChoiceField(label=_("Needs (the receiving hospital must have)"), required=False,
+                                      choices=Capability.choices, widget=forms.CheckboxSelectMultiple)
+    collection_point = forms.TypedChoiceField(label=_("Waits at"), required=False, coerce=int, empty_value=None)
     method = forms.ChoiceField(label=_("Triage method"), choices=TRIAGE_METHODS, initial="auto")
 
-    def __init__(self, *args: Any, method: str = "auto", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, method: str = "auto", points: list[tuple[int, str]] | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["collection_point"].choices = [("", _("The scene"))] + list(points or [])
         self.method = method if method in METHOD_FINDINGS else "auto"
         self.fields["method"].initial = self.method
         for name in METHOD_FINDINGS[self.method]:

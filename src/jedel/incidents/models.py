@@ -189,6 +189,12 @@ class Casualty(VersionedModel):
                                     related_name="+")
     vehicle = models.CharField(max_length=64, blank=True)
     eta = models.DateTimeField(null=True, blank=True)
+    # Capabilities the receiving hospital must have (jedel.core.vocabulary.Need values: burns, neurosurgery...);
+    # the plan sends the casualty only where they all are.
+    needs = models.JSONField(default=list, blank=True)
+    # Where the casualty waits for transport when not at the scene itself: the plan's origin and the ETA's.
+    collection_point = models.ForeignKey("incidents.CollectionPoint", null=True, blank=True,
+                                         on_delete=models.SET_NULL, related_name="casualties")
     registered_at = models.DateTimeField()
     registered_by_label = models.CharField(max_length=200)
     # Family reunification searches these (search_keys.py: case, ё/е, Cyrillic/Latin spelling folded); kept
@@ -207,6 +213,13 @@ class Casualty(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.tag} ({self.incident_id})"
+
+    def need_labels(self) -> list[str]:
+        """The needs as the registry names them, in the reader's language."""
+        from jedel.facilities.models import Capability
+
+        labels = dict(Capability.choices)
+        return [str(labels.get(n, n)) for n in self.needs or ()]
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         from jedel.incidents.search_keys import search_key
@@ -268,3 +281,6 @@ from jedel.incidents.models_distribution import (  # noqa: E402,F401
 
 # Walk-in casualties (issue 17 item 4): registered one by one, or only counted when the hospital is overwhelmed.
 from jedel.incidents.models_walkins import WalkIn, WalkInCount  # noqa: E402,F401
+
+# Printed tag ranges (a number printed twice would name two casualties).
+from jedel.incidents.models_tags import TagPrint  # noqa: E402,F401

@@ -14,7 +14,7 @@ from typing import Any
 
 from jedel.common.realtime.publish import publish
 from jedel.common.realtime.streams import register_stream
-from jedel.incidents.models import Casualty, Incident
+from jedel.incidents.models import Casualty, Incident, IncidentRole
 from jedel.incidents.permissions import VIEW_CASUALTIES, VIEW_INCIDENT
 
 STREAM = register_stream("incidents")
@@ -44,14 +44,29 @@ def incident_changed_publish(incident: Incident, kind: str) -> None:
     incident_publish(incident, kind, incident_summary(incident), read_action=VIEW_INCIDENT.name)
 
 
+def _liaison_facilities(incident: Incident) -> list[int]:
+    """Hospitals brought into the incident by a liaison's role (see permissions.incident_target)."""
+    return sorted(set(IncidentRole.objects.filter(incident=incident, ended_at__isnull=True,
+                                                  user__scope_facility__isnull=False)
+                      .values_list("user__scope_facility_id", flat=True)))
+
+
 def casualty_changed_publish(casualty: Casualty, kind: str) -> None:
-    """`kind`: casualty.registered / .triaged / .moved / .assigned / .diversion; inside the write's transaction."""
+    """`kind`: casualty.registered / .triaged / .moved / .assigned / .diversion; inside the write's transaction.
+
+    A liaison's hospital may see the incident's casualties, but a facility-scoped reader receives only events
+    filed under its facility: each such hospital gets its own copy, filed under the scene's region (never under
+    the hospital's own region, whose coordinator is not in the incident unless the region is affected).
+    """
     incident = casualty.incident
-    incident_publish(incident, kind, {"incident": incident.pk, "casualty": casualty.pk, "tag": casualty.tag,
-                                      "status": casualty.status, "category": casualty.category,
-                                      "destination": casualty.destination_id, "version": casualty.version,
-                                      "exercise": incident.is_exercise},
-                     read_action=VIEW_CASUALTIES.name, facility_id=casualty.destination_id)
+    data = {"incident": incident.pk, "casualty": casualty.pk, "tag": casualty.tag, "status": casualty.status,
+            "category": casualty.category, "destination": casualty.destination_id, "version": casualty.version,
+            "exercise": incident.is_exercise}
+    incident_publish(incident, kind, data, read_action=VIEW_CASUALTIES.name, facility_id=casualty.destination_id)
+    for facility_id in _liaison_facilities(incident):
+        if facility_id != casualty.destination_id:
+            publish(STREAM, kind, data, read_action=VIEW_CASUALTIES.name, region_id=incident.region_id,
+                    facility_id=facility_id, exercise=incident.is_exercise)
 
 
 def distribution_changed_publish(incident: Incident, kind: str, data: dict[str, Any]) -> None:

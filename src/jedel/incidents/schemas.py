@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from ninja import Field, Path, Schema
 from pydantic import StrictInt
 
+from jedel.common.ids import RowId
 from jedel.common.moments import ApiDatetime
 from jedel.incidents.engines import FindingsIn
 from jedel.incidents.models import Casualty, CasualtyLocation, Incident, IncidentRole, TimelineEntry, TriageAssessment
@@ -21,6 +22,12 @@ StatusName = Literal["at_scene", "awaiting_transport", "in_transport", "arrived"
                      "transferred", "deceased"]
 MethodName = Literal["auto", "start", "jumpstart", "salt"]
 AgeBandName = Literal["infant", "child", "adolescent", "adult", "older", "unknown"]
+# A casualty's needs: capabilities its receiving hospital must have (jedel.core.vocabulary.Need; a test keeps
+# this list equal to it).
+NeedName = Literal["burns", "paediatric_surgery", "neurosurgery", "cath_lab", "obstetric", "dialysis", "helipad",
+                   "ct", "mri", "laboratory"]
+Needs = Annotated[list[NeedName], Field(max_length=10, description="capabilities the receiving hospital must have")]
+PointId = Annotated[RowId | None, Field(description="id of the incident's collection point where it waits")]
 SexName = Literal["female", "male", "unknown"]
 Version = Annotated[StrictInt, Field(ge=1, le=2_000_000_000, description="the version you read (stale: 409)")]
 TAG_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$"
@@ -69,10 +76,14 @@ class CasualtyIn(Schema):
     triage: TriageIn | None = None
     lat: Lat | None = None
     lon: Lon | None = None
+    needs: Needs = Field(default_factory=list)
+    collection_point: PointId = None
 
 
 class TriageCasualtyIn(TriageIn):
     version: Version | None = None
+    needs: Needs | None = Field(None, description="null or absent: unchanged")
+    collection_point: PointId = Field(None, description="where it is re-triaged; null or absent: unchanged")
 
 
 class MoveIn(Schema):
@@ -201,6 +212,8 @@ class CasualtyOut(Schema):
     destination: str | None
     vehicle: str
     eta: datetime | None
+    needs: list[str]
+    collection_point: int | None
     version: int
     registered_at: datetime
     created: bool = Field(False, description="true when this request registered it; false: the tag was known")
@@ -211,7 +224,8 @@ class CasualtyOut(Schema):
                            description=c.description, status=c.status, category=c.category,
                            triage_method=c.triage_method, triage_rule=c.triage_rule,
                            destination=c.destination.code if c.destination else None, vehicle=c.vehicle, eta=c.eta,
-                           version=c.version, registered_at=c.registered_at, created=created)
+                           needs=list(c.needs or ()), collection_point=c.collection_point_id, version=c.version,
+                           registered_at=c.registered_at, created=created)
 
 
 class CasualtyPageOut(Schema):

@@ -63,8 +63,16 @@ def plan_casualties(incident: Incident) -> list[PlanCasualty]:
     """Who a plan distributes: triaged casualties still to be sent (never assigned, or diverted), by tag."""
     pending = pending_rows(exercise=incident.is_exercise).values("pk")
     rows = (Casualty.objects.filter(incident=incident, status__in=TO_SEND_STATUSES, category__in=PLAN_CATEGORIES)
-            .exclude(pk__in=pending).order_by("tag").values_list("tag", "category", "version"))
-    return [PlanCasualty(tag=t, category=c, version=v) for t, c, v in rows]
+            .exclude(pk__in=pending).order_by("tag").values_list("tag", "category", "version", "needs",
+                                                                 "collection_point_id"))
+    return [PlanCasualty(tag=t, category=c, version=v, needs=tuple(sorted(needs or ())),
+                         site="scene" if point is None else str(point)) for t, c, v, needs, point in rows]
+
+
+def plan_sites(incident: Incident) -> dict[str, tuple[float, float]]:
+    """(lat, lon) of the incident's collection points by id as text: the origins a plan's casualties wait at."""
+    return {str(pk): (lat, lon) for pk, lat, lon in
+            CollectionPoint.objects.filter(incident=incident).values_list("pk", "lat", "lon")}
 
 
 @dataclass

@@ -155,7 +155,8 @@ def casualty_register_page(request: HttpRequest, incident_id: int) -> HttpRespon
     except DomainError as exc:
         return domain_error_page(request, exc)
     method = request.POST.get("method") or request.GET.get("method") or "auto"
-    form = CasualtyForm(request.POST or None, method=method)
+    points = [(p.pk, p.name) for p in incident.collection_points.all()]
+    form = CasualtyForm(request.POST or None, method=method, points=points)
     if request.headers.get("HX-Request") and request.method == "GET":
         return render(request, "incidents/partials/findings.html", {"form": form})
     result = None
@@ -169,14 +170,16 @@ def casualty_register_page(request: HttpRequest, incident_id: int) -> HttpRespon
             try:
                 casualty, created = casualties.casualty_register(
                     actor=viewer, incident_id=incident.pk, tag=data["tag"], age_band=data["age_band"], sex=data["sex"],
-                    name=data["name"], description=data["description"],
-                    triage=outcome if outcome.category is not None else None)
+                    name=data["name"], description=data["description"], needs=data["needs"],
+                    collection_point=data["collection_point"], triage=outcome if outcome.category is not None else None)
             except DomainError as exc:
                 _form_error(form, exc)
             else:
                 result = {"casualty": casualty, "created": created, "outcome": outcome}
                 if created:
-                    form = CasualtyForm(method=form.method)  # ready for the next casualty
+                    # Ready for the next casualty, at the same collection point.
+                    form = CasualtyForm(method=form.method, points=points,
+                                        initial={"collection_point": data["collection_point"]})
     return render(request, "incidents/register.html", {"incident": incident, "form": form, "result": result,
                                                        "offline_texts": offline_texts()},
                   status=422 if form.errors else 200)

@@ -19,6 +19,7 @@ from jedel.incidents import selectors as reads
 from jedel.incidents.models import AgeBand, Sex
 from jedel.incidents.permissions import REGISTER_CASUALTY
 from jedel.incidents.services import casualties
+from jedel.incidents.services.exports import next_free_tag_number, tag_sheet_print
 from jedel.incidents.services.reunification import SearchQuery, casualty_search
 from jedel.incidents.tags import MAX_TAGS
 
@@ -43,6 +44,8 @@ class TagSheetForm(forms.Form):
                               initial="T")
     start = forms.IntegerField(label=gettext_lazy("First number"), min_value=1, max_value=99_999, initial=1)
     count = forms.IntegerField(label=gettext_lazy("How many tags"), min_value=1, max_value=MAX_TAGS, initial=48)
+    reprint = forms.BooleanField(label=gettext_lazy("Reprint: these sheets replace damaged or lost ones"),
+                                 required=False)
 
 
 class ScanForm(forms.Form):
@@ -75,15 +78,34 @@ def reunification_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def tags_page(request: HttpRequest, incident_id: int) -> HttpResponse:
-    """Choose the numbers; the form downloads the PDF from the API (api:print_incident_tags)."""
+    """Choose the numbers (the next free ones are offered) and download the PDF; a range printed before is
+    refused here with the next free number, unless marked as a reprint."""
     viewer = principal_for_user(request.user)
     try:
         incident = reads.incident_get(viewer=viewer, incident_id=incident_id)
     except DomainError as exc:
         return domain_error_page(request, exc)
+    form = TagSheetForm(request.GET or None, initial={"start": next_free_tag_number(incident.pk, "T")})
+    status = 200
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            sheet = tag_sheet_print(actor=viewer, incident_id=incident.pk, prefix=data["prefix"] or "",
+                                    start=data["start"], count=data["count"], reprint=data["reprint"])
+        except DomainError as exc:
+            if exc.status in (401, 403, 404):
+                return domain_error_page(request, exc)
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.detail))
+            status = exc.status
+        else:
+            response = HttpResponse(sheet.content, content_type=sheet.content_type)
+            response["Content-Disposition"] = f'attachment; filename="{sheet.filename}"'
+            return response
+    elif form.is_bound:
+        status = 422
     return render(request, "incidents/reunification/tags.html", {
-        "incident": incident, "form": TagSheetForm(),
-        "can_print": viewer is not None and allowed(viewer, REGISTER_CASUALTY, incident)})
+        "incident": incident, "form": form,
+        "can_print": viewer is not None and allowed(viewer, REGISTER_CASUALTY, incident)}, status=status)
 
 
 @login_required

@@ -6,6 +6,7 @@ and compares the version the writer read: a stale version is refused with 409, n
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -25,12 +26,15 @@ from jedel.incidents.engines import (
     TriageOutcome,
     casualty_move_decide,
     casualty_operation_decide,
+    parse_capability,
 )
 from jedel.incidents.errors import IncidentError
+from jedel.incidents.errors_distribution import DistributionError
 from jedel.incidents.models import AgeBand, Casualty, CasualtyLocation, Incident, Sex, TimelineKind, TriageAssessment
+from jedel.incidents.models_distribution import CollectionPoint
 from jedel.incidents.permissions import MOVE_CASUALTY, REGISTER_CASUALTY, TRIAGE_CASUALTY
 from jedel.incidents.realtime import casualty_changed_publish
-from jedel.incidents.services.records import check_version, recorded
+from jedel.incidents.services.records import casualty_locked, check_version, recorded
 
 
 def normalise_tag(tag: str) -> str:
@@ -68,11 +72,32 @@ def _assess(actor: Principal, casualty: Casualty, outcome: TriageOutcome, now: d
     return assessment
 
 
+def _needs(values: Iterable[str]) -> list[str]:
+    """Capabilities the receiving hospital must have, validated against the engines' vocabulary, sorted."""
+    try:
+        return sorted({parse_capability(v, what="need", aliases=False).value for v in values})
+    except ValueError:
+        raise DomainError(DistributionError.UNKNOWN_NEED, field="needs") from None
+
+
+def _point(incident: Incident, point_id: int | None) -> CollectionPoint | None:
+    if point_id is None:
+        return None
+    point = CollectionPoint.objects.filter(pk=point_id, incident=incident).first()
+    if point is None:
+        raise NotFound(DistributionError.POINT_NOT_FOUND, field="collection_point")
+    return point
+
+
 def casualty_register(*, actor: Principal | None, incident_id: int, tag: str, age_band: str = AgeBand.UNKNOWN,
                       sex: str = Sex.UNKNOWN, name: str = "", description: str = "",
                       triage: TriageOutcome | None = None, lat: float | None = None, lon: float | None = None,
+                      needs: Iterable[str] = (), collection_point: int | None = None,
                       now: datetime | None = None) -> tuple[Casualty, bool]:
     """Register a casualty by tag, optionally with a first triage; returns (casualty, created).
+
+    `needs`: capabilities its hospital must have (burns, neurosurgery...); `collection_point`: the id of the
+    incident's collection point where it waits (the plan sends it from there).
 
     Idempotent on the tag: a tag already registered in the incident returns that casualty unchanged
     (created False), also when two registrations race.
@@ -91,11 +116,13 @@ def casualty_register(*, actor: Principal | None, incident_id: int, tag: str, ag
         _complete(triage)
     if age_band not in AgeBand.values or sex not in Sex.values:
         raise DomainError(IncidentError.INVALID_INCIDENT, field="age_band" if age_band not in AgeBand.values else "sex")
+    needs, point = _needs(needs), _point(incident, collection_point)
     now = now or utcnow()
     try:
         with transaction.atomic():
             casualty = Casualty(incident=incident, tag=tag, age_band=age_band, sex=sex, name=name[:200],
-                                description=description, registered_at=now, registered_by_label=actor.label[:200])
+                                description=description, needs=needs, collection_point=point, registered_at=now,
+                                registered_by_label=actor.label[:200])
             casualty.save()
             CasualtyLocation.objects.create(casualty=casualty, at=now, actor_id=actor.user_id,
                                             actor_label=actor.label[:200], status=casualty.status, lat=lat, lon=lon)
@@ -104,7 +131,8 @@ def casualty_register(*, actor: Principal | None, incident_id: int, tag: str, ag
                 casualty.save(update_fields=["category", "triage_method", "triage_rule"])
             recorded(actor=actor, incident=incident, casualty=casualty, kind=TimelineKind.CASUALTY_REGISTERED,
                      action=REGISTER_CASUALTY.name, now=now,
-                     data={"tag": tag, "category": casualty.category, "method": casualty.triage_method})
+                     data={"tag": tag, "category": casualty.category, "method": casualty.triage_method,
+                           "needs": needs, "collection_point": casualty.collection_point_id})
             casualty_changed_publish(casualty, "casualty.registered")
     except IntegrityError:
         # A concurrent registration of the same tag committed first: that one is the casualty.
@@ -125,25 +153,40 @@ def _casualty(incident_id: int, tag: str) -> Casualty:
 
 
 def casualty_triage(*, actor: Principal | None, incident_id: int, tag: str, outcome: TriageOutcome,
-                    version: int | None = None, now: datetime | None = None) -> tuple[Casualty, TriageAssessment]:
-    """Record a (re-)triage: a new assessment in the history, and the casualty's current category."""
+                    version: int | None = None, needs: Iterable[str] | None = None,
+                    collection_point: int | None = None,
+                    now: datetime | None = None) -> tuple[Casualty, TriageAssessment]:
+    """Record a (re-)triage: a new assessment in the history, and the casualty's current category.
+
+    Re-triage happens where casualties are gathered: `needs` (None: unchanged) and `collection_point` (the id of
+    the point where it now waits; None: unchanged) are recorded with it.
+    """
     casualty = _casualty(incident_id, tag)
     require(actor, TRIAGE_CASUALTY, casualty, object_type="casualty", object_id=casualty.pk)
     assert actor is not None
     _stage_allows(casualty.incident, CasualtyOperation.TRIAGE)
     _complete(outcome)
+    new_needs, point = None if needs is None else _needs(needs), _point(casualty.incident, collection_point)
     now = now or utcnow()
     with transaction.atomic():
-        locked = Casualty.objects.select_for_update().select_related("incident").get(pk=casualty.pk)
+        locked = casualty_locked(casualty.pk)
         check_version(locked.version, version)
         before = locked.category
         assessment = _assess(actor, locked, outcome, now)
+        fields = ["category", "triage_method", "triage_rule", "version", "updated_at"]
+        if new_needs is not None:
+            locked.needs = new_needs
+            fields.append("needs")
+        if point is not None:
+            locked.collection_point = point
+            fields.append("collection_point")
         locked.version += 1
-        locked.save(update_fields=["category", "triage_method", "triage_rule", "version", "updated_at"])
+        locked.save(update_fields=fields)
         recorded(actor=actor, incident=locked.incident, casualty=locked, kind=TimelineKind.CASUALTY_TRIAGED,
                  action=TRIAGE_CASUALTY.name, now=now, facility_id=locked.destination_id,
                  data={"tag": locked.tag, "from": before, "category": locked.category, "method": outcome.method,
-                       "rule": outcome.rule[:500]})
+                       "rule": outcome.rule[:500], "needs": locked.needs,
+                       "collection_point": locked.collection_point_id})
         casualty_changed_publish(locked, "casualty.triaged")
     return locked, assessment
 
@@ -166,7 +209,7 @@ def casualty_move(*, actor: Principal | None, incident_id: int, tag: str, status
             raise DomainError(AccountError.UNKNOWN_FACILITY, field="destination")
     now = now or utcnow()
     with transaction.atomic():
-        locked = Casualty.objects.select_for_update().select_related("incident").get(pk=casualty.pk)
+        locked = casualty_locked(casualty.pk)
         check_version(locked.version, version)
         target = CasualtyStatus(status)
         decision = casualty_move_decide(CasualtyStatus(locked.status), target,

@@ -22,7 +22,7 @@ from jedel.common.clock import utcnow
 from jedel.common.errors import Conflict, DomainError, NotFound, ValidationFailed
 from jedel.facilities.models import Facility
 from jedel.incidents.errors_distribution import DistributionError
-from jedel.incidents.selectors_distribution import full_categories, pending_counts, plan_casualties
+from jedel.incidents.selectors_distribution import full_categories, pending_counts, plan_casualties, plan_sites
 from jedel.incidents.engines import (
     PLAN_CATEGORIES,
     CasualtyStatus,
@@ -37,7 +37,7 @@ from jedel.incidents.permissions import ASSIGN_CASUALTY, VIEW_CASUALTIES
 from jedel.incidents.realtime import casualty_changed_publish, distribution_changed_publish
 from jedel.incidents.services.incoming import incoming_notice_send
 from jedel.incidents.selectors_walkins import walkin_load, with_walkins
-from jedel.incidents.services.records import check_version, recorded
+from jedel.incidents.services.records import casualty_locked, check_version, recorded
 
 
 def _incident(incident_id: int) -> Incident:
@@ -85,15 +85,17 @@ def plan_current(*, viewer: Principal | None, incident_id: int, now: datetime | 
     full = full_categories(incident)
     remaining = remaining_places(hospitals, places_taken(incident=incident, now=now), full)
     casualties = plan_casualties(incident)
+    sites = plan_sites(incident)
     table = [{"code": h.code, "name": h.name, "lat": h.lat, "lon": h.lon, "capacity": dict(h.capacity),
               "remaining": remaining[h.code], "full": sorted(full.get(h.code, set()))} for h in hospitals]
-    key = hashlib.sha256(json.dumps([[(c.tag, c.category, c.version) for c in casualties], table,
-                                     [incident.scene_lat, incident.scene_lon]], sort_keys=True).encode()).hexdigest()
+    key = hashlib.sha256(json.dumps([[(c.tag, c.category, c.version, c.needs, c.site) for c in casualties], table,
+                                     [incident.scene_lat, incident.scene_lon], sites], sort_keys=True).encode()
+                         ).hexdigest()
     latest = DistributionPlan.objects.filter(incident=incident).first()
     if latest is not None and latest.inputs_key == key:
         return latest
     result = distribution_compute(scene_lat=incident.scene_lat, scene_lon=incident.scene_lon, casualties=casualties,
-                                  hospitals=hospitals, remaining=remaining)
+                                  hospitals=hospitals, remaining=remaining, sites=sites)
     with transaction.atomic():
         plan = DistributionPlan.objects.create(
             incident=incident, computed_at=now, inputs_key=key, hospitals=table,
@@ -108,8 +110,7 @@ def plan_current(*, viewer: Principal | None, incident_id: int, now: datetime | 
 def places_left(*, incident: Incident, facility: Facility, category: str, now: datetime,
                 exclude_casualty: int | None = None) -> int:
     """Places the hospital has left for `category` now (0 when it is not on the board or declared full)."""
-    live = [h for h in live_receiving_hospitals(now=now, region_isos=[facility.region.iso_code])
-            if h.code == facility.code]
+    live = live_receiving_hospitals(now=now, region_isos=[facility.region.iso_code], codes=[facility.code])
     if not live:
         return 0
     taken = places_taken(incident=incident, now=now, facility_id=facility.pk, exclude_casualty=exclude_casualty)
@@ -154,8 +155,8 @@ def assignment_accept(*, actor: Principal | None, incident_id: int, tag: str, ho
             {"loc": ["reason"], "msg": str(DistributionError.REASON_REQUIRED.message)}])
     now = now or utcnow()
     with transaction.atomic():
-        Facility.objects.select_for_update().filter(pk=facility.pk).first()  # one hospital's places, one at a time
-        locked = Casualty.objects.select_for_update().select_related("incident").get(pk=casualty.pk)
+        Facility.objects.select_for_update(no_key=True).filter(pk=facility.pk).first()  # one hospital's places, one at a time
+        locked = casualty_locked(casualty.pk)
         check_version(locked.version, version)
         current = Assignment.objects.filter(casualty=locked, ended_at__isnull=True).first()
         diverted = current is not None and current.diversion_requested_at is not None
@@ -167,7 +168,10 @@ def assignment_accept(*, actor: Principal | None, incident_id: int, tag: str, ho
                            exclude_casualty=locked.pk)
         if left <= 0 and not over_capacity:
             raise Conflict(DistributionError.CAPACITY_EXCEEDED, field="hospital")
-        travel = travel_minutes_compute(incident.scene_lat, incident.scene_lon, [facility.lat], [facility.lon])[0]
+        point = locked.collection_point
+        origin = (point.lat, point.lon) if point is not None else (incident.scene_lat, incident.scene_lon)
+        travel = travel_minutes_compute(*origin, [facility.lat], [facility.lon])[0]
+        lacking = sorted(set(locked.needs or ()) - set(facility.capabilities))
         before = locked.status
         if current is not None:
             Assignment.objects.filter(pk=current.pk).update(ended_at=now)
@@ -187,7 +191,7 @@ def assignment_accept(*, actor: Principal | None, incident_id: int, tag: str, ho
         recorded(actor=actor, incident=incident, casualty=locked, kind=TimelineKind.CASUALTY_ASSIGNED,
                  action=ASSIGN_CASUALTY.name, now=now, facility_id=facility.pk,
                  data={"tag": tag, "hospital": facility.code, "proposed": proposed, "category": locked.category,
-                       "reason": reason[:500], "over_capacity": assignment.over_capacity,
+                       "reason": reason[:500], "over_capacity": assignment.over_capacity, "lacking": lacking,
                        "plan": plan.pk if plan else None, "eta": locked.eta.isoformat()})
         casualty_changed_publish(locked, "casualty.assigned")
         assignment.notice = incoming_notice_send(actor=actor, incident=incident, casualty=locked, facility=facility,

@@ -6,15 +6,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
 from jedel.accounts.policy import Principal
 from jedel.accounts.services import audit_record, require
 from jedel.common.clock import utcnow
-from jedel.common.errors import DomainError, NotFound
+from jedel.common.errors import Conflict, DomainError, NotFound
 from jedel.incidents.errors import IncidentError
 from jedel.incidents.errors_reunification import ReunificationError
 from jedel.incidents.export_csv import casualties_csv
 from jedel.incidents.export_fhir import casualties_bundle_json
-from jedel.incidents.models import Incident
+from jedel.incidents.models import Incident, TagPrint
 from jedel.incidents.permissions import EXPORT_CASUALTIES, REGISTER_CASUALTY
 from jedel.incidents.selectors_reunification import casualties_for_export, incidents_for_export
 from jedel.incidents.tags import MAX_TAGS, PREFIX, SheetHeading, tag_numbers, tag_sheet_pdf
@@ -29,6 +33,12 @@ class ExportFile:
     filename: str
     incidents: int
     casualties: int
+
+
+def next_free_tag_number(incident_id: int, prefix: str) -> int:
+    """The number after the highest one printed with `prefix` for the incident (1 when none was)."""
+    last = TagPrint.objects.filter(incident_id=incident_id, prefix=prefix).aggregate(m=Max("last"))["m"]
+    return (last or 0) + 1
 
 
 def tracking_export(*, actor: Principal | None, fmt: str, incident_ids: list[int] | None = None,
@@ -72,8 +82,13 @@ def tracking_export(*, actor: Principal | None, fmt: str, incident_ids: list[int
 
 
 def tag_sheet_print(*, actor: Principal | None, incident_id: int, prefix: str = "T", start: int = 1,
-                    count: int = 24, now: datetime | None = None) -> ExportFile:
-    """A PDF of `count` pre-numbered tags for the incident (for those who register its casualties); audited."""
+                    count: int = 24, reprint: bool = False, now: datetime | None = None) -> ExportFile:
+    """A PDF of `count` pre-numbered tags for the incident (for those who register its casualties); audited.
+
+    Every printed range is kept: a range overlapping one printed before is refused (409 tag_range_printed,
+    naming the next free number) unless `reprint` says it replaces damaged or lost sheets — a number on two
+    tags would name two casualties. Printings of one incident are serialised on its row.
+    """
     incident = Incident.objects.filter(pk=incident_id).first()
     if incident is None:
         raise NotFound(IncidentError.NOT_FOUND, field="incident_id")
@@ -87,9 +102,23 @@ def tag_sheet_print(*, actor: Principal | None, incident_id: int, prefix: str = 
     if not 1 <= start or start + count - 1 > 99_999:
         raise DomainError(ReunificationError.BAD_TAG_RANGE, field="start")
     tags = tag_numbers(prefix, start, count)
+    now = now or utcnow()
+    with transaction.atomic():
+        Incident.objects.select_for_update(no_key=True).filter(pk=incident.pk).first()
+        printed = TagPrint.objects.filter(incident=incident, prefix=prefix, first__lte=start + count - 1,
+                                          last__gte=start).first()
+        if printed is not None and not reprint:
+            raise Conflict(ReunificationError.RANGE_PRINTED, field="start", detail=str(
+                _("Tags %(first)s to %(last)s were printed on %(at)s by %(who)s; the next free number is %(next)s. "
+                  "Reprint only to replace damaged or lost sheets.") % {
+                    "first": tag_numbers(prefix, printed.first, 1)[0], "last": tag_numbers(prefix, printed.last, 1)[0],
+                    "at": printed.printed_at.strftime("%Y-%m-%d %H:%M UTC"), "who": printed.printed_by_label,
+                    "next": next_free_tag_number(incident.pk, prefix)}))
+        TagPrint.objects.create(incident=incident, prefix=prefix, first=start, last=start + count - 1,
+                                reprint=printed is not None, printed_at=now, printed_by_label=actor.label[:200])
+        audit_record(actor=actor, action="print_tags", object_type="incident", object_id=incident.pk,
+                     region_id=incident.region_id, now=now, changes={
+                         "first": tags[0], "last": tags[-1], "count": count, "reprint": printed is not None})
     pdf = tag_sheet_pdf(tags, SheetHeading(incident.pk, incident.title, incident.is_exercise))
-    audit_record(actor=actor, action="print_tags", object_type="incident", object_id=incident.pk,
-                 region_id=incident.region_id, changes={"first": tags[0], "last": tags[-1], "count": count},
-                 now=now or utcnow())
     return ExportFile(content=pdf, content_type="application/pdf", incidents=1, casualties=0,
                       filename=f"incident-{incident.pk}-tags-{tags[0]}-{tags[-1]}.pdf")

@@ -176,7 +176,7 @@ def diversion_request(*, actor: Principal | None, incident_id: int, tag: str, no
     assert actor is not None
     now = now or utcnow()
     with transaction.atomic():
-        assignment = Assignment.objects.select_for_update().get(pk=current.pk)
+        assignment = Assignment.objects.select_for_update(no_key=True).get(pk=current.pk)
         if assignment.ended_at is not None or casualty.destination_id != assignment.facility_id:
             raise Conflict(DistributionError.NOT_ASSIGNED, field="tag")
         if assignment.diversion_requested_at is not None:

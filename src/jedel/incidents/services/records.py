@@ -23,6 +23,18 @@ def recorded(*, actor: Principal, incident: Incident, kind: str, action: str, no
     return entry
 
 
+def casualty_locked(pk: int) -> Casualty:
+    """The casualty, its row locked against other writers until commit, with its incident (not locked).
+
+    FOR NO KEY UPDATE of the casualty row alone: a plain select_for_update() with the join also locked the
+    incident's row FOR UPDATE, which every concurrent insert referring to the incident (a casualty, a timeline
+    entry) must wait for — with the stream head's lock taken in the other order, 50 concurrent clients
+    deadlocked within seconds on PostgreSQL (bench/mci_load.py). Child rows (locations, assignments) take KEY
+    SHARE on the casualty, which NO KEY UPDATE does not block.
+    """
+    return Casualty.objects.select_for_update(no_key=True, of=("self",)).select_related("incident").get(pk=pk)
+
+
 def check_version(current: int, sent: int | None) -> None:
     """A writer that read version `sent` may not overwrite a newer one (409 stale_version, never a merge)."""
     if sent is not None and sent != current:

@@ -133,7 +133,7 @@ def _new_walkin(actor: Principal, incident: Incident, facility: Facility, catego
 
 def _locked(facility: Facility) -> None:
     # One hospital's walk-in series (and its places, as in services/distribution.py), one writer at a time.
-    Facility.objects.select_for_update().filter(pk=facility.pk).first()
+    Facility.objects.select_for_update(no_key=True).filter(pk=facility.pk).first()
 
 
 def walkin_register(*, actor: Principal | None, incident_id: int, category: str, hospital: str | None = None,

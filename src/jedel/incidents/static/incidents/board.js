@@ -77,10 +77,11 @@
     if (count) { count.textContent = rows.length ? shown + " / " + rows.length : ""; }
   }
 
-  var timer = null, inflight = false, again = false;
+  var timer = null, inflight = false, again = false, lastStart = 0;
   function refresh() {
     if (inflight) { again = true; return; }
     inflight = true;
+    lastStart = Date.now();
     fetch(cfg.partialUrl, { credentials: "same-origin", headers: { Accept: "text/html" } })
       .then(function (r) { return r.ok ? r.text() : null; })
       .then(function (html) {
@@ -97,9 +98,12 @@
         if (again) { again = false; schedule(); }
       });
   }
+  // A burst of events costs one re-read: the first waits 250 ms for the rest of the burst; while events keep
+  // coming, the board re-reads at most once a second (a room of boards must not outrun the server).
   function schedule() {
     if (timer) { return; }
-    timer = window.setTimeout(function () { timer = null; refresh(); }, 250);
+    var wait = Math.max(250, 1000 - (Date.now() - lastStart));
+    timer = window.setTimeout(function () { timer = null; refresh(); }, wait);
   }
 
   function showState(state) {

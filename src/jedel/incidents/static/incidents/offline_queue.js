@@ -148,6 +148,11 @@
     });
     var body = { tag: tag, age_band: form.elements.age_band.value, sex: form.elements.sex.value,
                  name: form.elements.name.value.trim(), description: form.elements.description.value.trim() };
+    var needs = [];
+    form.querySelectorAll("input[name=needs]:checked").forEach(function (el) { needs.push(el.value); });
+    if (needs.length) { body.needs = needs; }
+    var point = form.elements.collection_point ? form.elements.collection_point.value : "";
+    if (point) { body.collection_point = Number(point); }
     if (Object.keys(findings).length) { body.triage = { method: method, findings: findings }; }
     return { id: newKey(), state: "waiting", queued_at: new Date().toISOString(), body: body };
   }
