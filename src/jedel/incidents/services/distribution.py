@@ -193,11 +193,13 @@ def assignment_accept(*, actor: Principal | None, incident_id: int, tag: str, ho
                  data={"tag": tag, "hospital": facility.code, "proposed": proposed, "category": locked.category,
                        "reason": reason[:500], "over_capacity": assignment.over_capacity, "lacking": lacking,
                        "plan": plan.pk if plan else None, "eta": locked.eta.isoformat()})
-        casualty_changed_publish(locked, "casualty.assigned")
         assignment.notice = incoming_notice_send(actor=actor, incident=incident, casualty=locked, facility=facility,
                                                  now=now)
         if assignment.notice is not None:
             assignment.save(update_fields=["notice"])
+        # Last: the stream's head stays locked until commit, and every casualty write of every incident waits
+        # for it (publishing before the notice held it through the notice's dozen queries).
+        casualty_changed_publish(locked, "casualty.assigned")
     return assignment
 
 
