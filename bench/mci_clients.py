@@ -21,8 +21,8 @@ FINDINGS = {
     "minimal": {"can_walk": True},
 }
 MIX = ("immediate",) * 4 + ("delayed",) * 5 + ("minimal",) * 11
-# board.js: schedule() waits 250 ms so a burst of events costs one re-read, and re-reads at most once a second.
-BOARD_WAIT_S, BOARD_PERIOD_S = 0.25, 1.0
+# board.js: schedule() waits 250 ms so a burst of events costs one re-read, and re-reads at most every 3 s.
+BOARD_WAIT_S, BOARD_PERIOD_S = 0.25, 3.0
 
 
 class Ops:

@@ -2,15 +2,18 @@
 websocket load.
 
 Prints one JSON object with two benchmarks (figure, baseline measured in the same run, ratio, goal, met):
-- casualty throughput: --clients concurrent scene/coordinator clients, each running the whole path of one
-  casualty after another through the API: register the tag, triage it (START findings, a mix of immediate,
-  delayed and minimal), read the live plan, accept the plan's destination (an override with a reason where the
-  plan proposes none), put it in transport and mark it arrived (so hospitals' places free up again, as they do
-  when the ambulances deliver). Figure: casualties through assignment per minute, sustained over the phase;
-  the p99 of the registration, triage and assignment calls beside it. Baseline: one client (sequential).
+- casualty throughput: --clients concurrent scene/coordinator clients run the whole path of a casualty through
+  the API: register the tag, triage it (START findings, a mix of immediate, delayed and minimal), read the
+  live plan, accept the plan's destination (an override with a reason where the plan proposes none), put it in
+  transport and mark it arrived (so hospitals' places free up again, as they do when the ambulances deliver).
+  Figure: at an offered --rate casualties a minute spread over the clients (each starts a path on its own
+  clock, whatever the answers' latency), the rate sustained through assignment and the p99 of the
+  registration, triage and assignment calls. Beside it, saturation: every client starting its next casualty
+  as soon as the last is done (Little's law then sets latency by the number of clients, not by the server).
+  Baseline: one client (sequential).
 - commit -> MCI board: --boards boards hold a websocket subscribed to the incidents stream and behave like
   the board page's script (board.js): on an event of their incident they wait 250 ms for the burst to end
-  (while events keep coming, at most one re-read a second), then re-read the board's live part
+  (while events keep coming, at most one re-read every 3 s), then re-read the board's live part
   (GET /incidents/<id>/board/?partial=1, one request at a time; served from the shared cache). A writer
   registers, triages and assigns casualties at --board-rate per second. Figure: p99 from an event's `at`
   (server clock, set when the write records it, inside its transaction) to a board receiving it (same
@@ -90,6 +93,32 @@ async def throughput(api: httpx.AsyncClient, server: Server, incident: int, clie
             "overrides": ops.overrides, "cpu": cpu}
 
 
+async def at_rate(api: httpx.AsyncClient, server: Server, incident: int, clients: int, per_min: float,
+                  seconds: float, label: str) -> dict:
+    """Open loop: client n starts a casualty path every clients/per_min minutes, staggered over the clients."""
+    ops, every = Ops(), 60.0 * clients / per_min
+    start = time.perf_counter()
+
+    async def client(n: int) -> None:
+        i, tasks = 0, []
+        while True:
+            due = start + (n / clients + i) * every
+            if due - start >= seconds:
+                break
+            await asyncio.sleep(max(0.0, due - time.perf_counter()))
+            tasks.append(asyncio.create_task(casualty_path(api, incident, f"{label}{n}-{i}", ops)))
+            i += 1
+        await asyncio.gather(*tasks)
+
+    async def body() -> None:
+        await asyncio.gather(*(client(n) for n in range(clients)))
+
+    cpu = await _window(server, seconds, body)
+    return {"clients": clients, "offered_per_min": per_min, "assigned": ops.assigned,
+            "per_min": round(ops.assigned / seconds * 60, 1), "latency_ms": ops.summary(),
+            "core_p99_ms": ops.p99(CORE_OPS), "errors": ops.errors, "overrides": ops.overrides, "cpu": cpu}
+
+
 async def board_latency(api: httpx.AsyncClient, base: str, token: str, session: str, server: Server,
                         incident: int, boards: int, rate: float, seconds: float, label: str) -> dict:
     """`boards` boards connected; a writer starts one casualty's path every 1/rate s (open loop)."""
@@ -135,7 +164,8 @@ async def bench(args, server: Server, creds: dict) -> dict:
         incident = await declare_incident(api)
         await throughput(api, server, incident, min(args.clients, 5), 5, "w")  # warm both workers
         sequential = await throughput(api, server, incident, 1, args.baseline_seconds, "s")
-        loaded = await throughput(api, server, incident, args.clients, args.seconds, "c")
+        loaded = await at_rate(api, server, incident, args.clients, args.rate, args.seconds, "r")
+        saturated = await throughput(api, server, incident, args.clients, args.saturation_seconds, "c")
         one = await board_latency(api, server.base, creds["token"], creds["session"], server, incident, 1,
                                   args.board_rate, args.board_seconds, "b1")
         many = await board_latency(api, server.base, creds["token"], creds["session"], server, incident,
@@ -143,13 +173,13 @@ async def bench(args, server: Server, creds: dict) -> dict:
     return {"benchmarks": [
         {"name": "casualty throughput: register + triage + plan + assign (+ transport, arrival)",
          "figure": loaded["per_min"], "unit": "casualties assigned per minute",
-         "figure_is": f"{args.clients} concurrent clients, sustained over {args.seconds:.0f} s",
+         "figure_is": f"{args.rate:.0f}/min offered by {args.clients} clients, sustained over {args.seconds:.0f} s",
          "p99_register_triage_assign_ms": loaded["core_p99_ms"],
          "baseline": sequential["per_min"], "baseline_name": "one client (sequential), same run",
          "ratio": ratio(loaded["per_min"], sequential["per_min"]),
          "goal": ">= 200 casualties/min with p99 <= 300 ms",
          "met": loaded["per_min"] >= 200 and (loaded["core_p99_ms"] or 1e9) <= 300,
-         "loaded": loaded, "sequential": sequential},
+         "loaded": loaded, "saturation": saturated, "sequential": sequential},
         {"name": "commit -> MCI board (websocket event received)", "figure": many["push_p99_ms"], "unit": "ms p99",
          "figure_is": f"{args.boards} boards connected, {args.board_rate}/s casualty writes",
          "baseline": one["push_p99_ms"], "baseline_name": "one board connected, same writer, same run",
@@ -162,7 +192,9 @@ async def bench(args, server: Server, creds: dict) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--clients", type=int, default=50)
-    ap.add_argument("--seconds", type=float, default=60.0, help="the loaded throughput phase")
+    ap.add_argument("--rate", type=float, default=200.0, help="casualties a minute offered in the loaded phase")
+    ap.add_argument("--seconds", type=float, default=60.0, help="the loaded phase at --rate")
+    ap.add_argument("--saturation-seconds", type=float, default=30.0)
     ap.add_argument("--baseline-seconds", type=float, default=20.0)
     ap.add_argument("--boards", type=int, default=200)
     ap.add_argument("--board-rate", type=float, default=2.0, help="casualty writes per second while boards watch")

@@ -41,9 +41,9 @@ def _fresh_status_entries():
     import uuid
 
     from jedel.capacity.selectors import status_cache
-    from jedel.incidents import board_views
+    from jedel.incidents import board_live
 
     status_cache.clear()
-    board_views.LIVE_PART_GENERATION = uuid.uuid4().hex  # cached MCI board parts of earlier tests never match
+    board_live.LIVE_PART_GENERATION = uuid.uuid4().hex  # cached MCI board parts of earlier tests never match
     yield
     status_cache.clear()

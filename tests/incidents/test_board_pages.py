@@ -96,3 +96,36 @@ def test_the_live_part_is_rendered_once_per_change_for_each_kind_of_viewer(netwo
     assert len(renders) == 2 and "No triaged casualty is waiting for a destination." in after
     viewer = _client(network["users"]["viewer"]).get(url).content.decode()
     assert len(renders) == 3 and 'id="mci-casualties"' not in viewer and 'id="mci-hospitals"' in viewer
+
+
+def test_a_live_part_is_rendered_by_one_request_while_the_others_of_the_process_wait():
+    """A burst of boards missing the cache at once (each event changes the key) costs one rendering per process."""
+    import threading
+
+    from django.core.cache import cache
+
+    from jedel.incidents.board_live import _rendered_once
+
+    started, release, calls = threading.Event(), threading.Event(), []
+
+    def render():
+        calls.append(1)
+        started.set()
+        release.wait(5)
+        cache.set("mci-live:test-key", "<section>once</section>", 30)
+        return "<section>once</section>"
+
+    results: list[str] = []
+    first = threading.Thread(target=lambda: results.append(_rendered_once("mci-live:test-key", render)))
+    first.start()
+    assert started.wait(5)
+    # As live_part does: the cache first, then the one rendering (waited for when another request has it).
+    waiters = [threading.Thread(target=lambda: results.append(
+        cache.get("mci-live:test-key") or _rendered_once("mci-live:test-key", render))) for _ in range(3)]
+    for t in waiters:
+        t.start()
+    release.set()
+    for t in [first, *waiters]:
+        t.join(10)
+    assert (len(calls), results) == (1, ["<section>once</section>"] * 4)
+    cache.delete("mci-live:test-key")

@@ -3,20 +3,14 @@ assigning or overriding one casualty's destination, and the receiving hospital's
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -24,10 +18,11 @@ from django.views.decorators.http import require_POST
 from jedel.accounts.policy import Principal, Target, allowed, principal_for_user
 from jedel.common import clock
 from jedel.common.errors import DomainError
-from jedel.common.realtime.selectors import event_list, stream_head
+from jedel.common.realtime.selectors import stream_heads
 from jedel.common.views import domain_error_page
 from jedel.incidents import selectors as reads
 from jedel.incidents.board import board_compute
+from jedel.incidents.board_live import live_part
 from jedel.incidents.selectors_distribution import current_assignments
 from jedel.incidents.models import CASUALTY_STATUSES, TRIAGE_CATEGORIES, Incident
 from jedel.incidents.permissions import ASSIGN_CASUALTY, RECEIVE_CASUALTIES, VIEW_CASUALTIES
@@ -72,63 +67,15 @@ def _board_context(viewer: Principal | None, incident: Incident) -> dict[str, An
     return context
 
 
-LIVE_PART_SECONDS = 15
-"""How long one rendering of a board's live part serves every board of the same kind of viewer, at most. Events
-change the key at once; the bound is for what changes with time alone (a report becoming overdue, a walk-in
-leaving the counted window)."""
-_CSRF_SLOT = "csrf-slot-4b1f9e"
-LIVE_PART_GENERATION = "1"  # part of the key: a test database rolled back reuses ids and heads (tests change it)
-
-
-def live_part(request: HttpRequest, viewer: Principal | None, incident: Incident, heads: dict[str, int]) -> str:
-    """The board's live part, rendered once per change for all boards of one kind of viewer.
-
-    Every board re-reads it after each event: 200 boards rendering the casualty list and computing the plan
-    each (about half a second of CPU each) saturated two cores within one burst. The key holds what the part
-    depends on: the incident's version, the heads of the three streams the board listens to (any event there
-    may change it), the language, what the viewer may see and do, and a 15-second clock. The CSRF token of
-    the plan's form is the requester's own, put in after the cache.
-    """
-    may_see = viewer is not None and allowed(viewer, VIEW_CASUALTIES, incident)
-    flags = [may_see, viewer is not None and allowed(viewer, ASSIGN_CASUALTY, incident),
-             None if may_see or viewer is None else viewer.facility_id]
-    bucket = int(clock.utcnow().timestamp() // LIVE_PART_SECONDS)
-
-    def key(at: dict[str, int]) -> str:
-        return "mci-live:" + hashlib.sha256(json.dumps([
-            LIVE_PART_GENERATION, incident.pk, incident.version, at, get_language(), flags, bucket],
-            sort_keys=True).encode()).hexdigest()
-
-    html = cache.get(key(heads))
-    if html is None:
-        context = {**_board_context(viewer, incident), "csrf_token": _CSRF_SLOT}
-        html = render_to_string("incidents/partials/board_live.html", context)
-        cache.set(key(heads), html, LIVE_PART_SECONDS * 2)
-        # Rendering may store a new plan, whose plan.ready event moves the incidents head: this part already
-        # shows that plan, so it also answers for the new head — else every board would re-read once more.
-        after = {name: stream_head(name) for name in heads}
-        if after != heads and _only_plan_news(incident, heads, after):
-            cache.set(key(after), html, LIVE_PART_SECONDS * 2)
-    return html.replace(_CSRF_SLOT, get_token(request))
-
-
-def _only_plan_news(incident: Incident, before: dict[str, int], after: dict[str, int]) -> bool:
-    """Whether the events between the two heads are this incident's plan.ready news and nothing else."""
-    if any(after[name] != before[name] for name in before if name != "incidents"):
-        return False
-    events = event_list("incidents", after=before["incidents"], upto=after["incidents"])
-    return all(e.kind == "plan.ready" and e.data.get("incident") == incident.pk for e in events)
-
-
 @login_required
 def board_page(request: HttpRequest, incident_id: int) -> HttpResponse:
     """The MCI board; `?partial=1` returns only its live part (what the board's script swaps in on each event)."""
     viewer = principal_for_user(request.user)
-    heads = {name: stream_head(name) for name in ("incidents", "notices", "capacity")}  # read before the state
+    heads = stream_heads(["incidents", "notices", "capacity"])  # read before the state
     try:
         incident = reads.incident_get(viewer=viewer, incident_id=incident_id)
         if request.GET.get("partial") == "1":
-            return HttpResponse(live_part(request, viewer, incident, heads))
+            return HttpResponse(live_part(request, viewer, incident, heads, render_context=_board_context))
         context = _board_context(viewer, incident)
     except DomainError as exc:
         return domain_error_page(request, exc)

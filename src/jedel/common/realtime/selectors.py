@@ -15,6 +15,12 @@ def stream_head(stream: str, recipient_id: int | None = None) -> int:
     return StreamHead.objects.filter(stream=key).values_list("seq", flat=True).first() or 0
 
 
+def stream_heads(streams: list[str]) -> dict[str, int]:
+    """`stream_head` of several shared streams in one query (0 for those never published to)."""
+    found = dict(StreamHead.objects.filter(stream__in=streams).values_list("stream", "seq"))
+    return {name: found.get(name, 0) for name in streams}
+
+
 def stream_floor(stream: str, head: int, recipient_id: int | None = None) -> int:
     """The oldest retained seq (head + 1 when every event was pruned or none was published)."""
     key = stream_key(stream, recipient_id)

@@ -99,10 +99,10 @@
       });
   }
   // A burst of events costs one re-read: the first waits 250 ms for the rest of the burst; while events keep
-  // coming, the board re-reads at most once a second (a room of boards must not outrun the server).
+  // coming, the board re-reads at most every 3 s (200 boards re-reading every second kept two cores busy).
   function schedule() {
     if (timer) { return; }
-    var wait = Math.max(250, 1000 - (Date.now() - lastStart));
+    var wait = Math.max(250, 3000 - (Date.now() - lastStart));
     timer = window.setTimeout(function () { timer = null; refresh(); }, wait);
   }
 
