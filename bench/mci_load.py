@@ -45,7 +45,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from mci_clients import Boards, Ops, casualty_path, declare_incident  # noqa: E402
-from serve_harness import ROOT, Server, _cpu_model, machine_busy_seconds  # noqa: E402
+from serve_harness import Server, _cpu_model, bench_env, machine_busy_seconds  # noqa: E402
 from serve_load import prepare  # noqa: E402
 
 DEFAULT_DB = "postgresql://postgres@127.0.0.1:5432/jedel_mci_load"
@@ -206,11 +206,7 @@ def main() -> None:
 
     db_url = os.environ.get("JEDEL_MCI_LOAD_DATABASE_URL", DEFAULT_DB)
     redis_url = os.environ.get("JEDEL_MCI_LOAD_REDIS_URL", DEFAULT_REDIS)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("JEDEL_", "DATABASE_URL", "REDIS_URL"))}
-    env.update({"DATABASE_URL": db_url, "REDIS_URL": redis_url, "DJANGO_SETTINGS_MODULE": "jedel.config.settings",
-                "JEDEL_DEBUG": "0", "JEDEL_VAR_DIR": os.environ.get("JEDEL_VAR_DIR", str(ROOT / "var")),
-                "JEDEL_CHANNEL_PREFIX": "mci-load", "PYTHONPATH": str(ROOT / "src"),
-                "JEDEL_SECRET_KEY": "bench-only-key-not-a-secret-0123456789abcdef"})
+    env = bench_env(db_url, redis_url, "mci-load")
     started = time.perf_counter()
     creds = prepare(db_url, redis_url, env)
     setup_s = time.perf_counter() - started

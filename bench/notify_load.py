@@ -54,7 +54,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from notify_clients import ROOT, Gateway, Proc, Recipient, Server, Stats  # noqa: E402
-from serve_load import _cpu_model, _free_port, machine_busy_seconds, pct  # noqa: E402
+from serve_harness import _cpu_model, _free_port, bench_env, machine_busy_seconds, pct  # noqa: E402
 
 DEFAULT_DB = "postgresql://postgres@127.0.0.1:5432/bench_notify"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/8"
@@ -427,12 +427,8 @@ def main() -> None:
     db_url = os.environ.get("JEDEL_NOTIFY_LOAD_DATABASE_URL", DEFAULT_DB)
     redis_url = os.environ.get("JEDEL_NOTIFY_LOAD_REDIS_URL", DEFAULT_REDIS)
     gateway = Gateway()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("JEDEL_", "DATABASE_URL", "REDIS_URL"))}
-    env.update({"DATABASE_URL": db_url, "REDIS_URL": redis_url, "DJANGO_SETTINGS_MODULE": "jedel.config.settings",
-                "JEDEL_DEBUG": "0", "JEDEL_VAR_DIR": os.environ.get("JEDEL_VAR_DIR", str(ROOT / "var")),
-                "JEDEL_CHANNEL_PREFIX": "notify-bench", "PYTHONPATH": str(ROOT / "src"),
-                "JEDEL_SECRET_KEY": "bench-only-key-not-a-secret-0123456789abcdef", "JEDEL_NOTIFY_WORKER": "off",
-                "JEDEL_NOTIFY_SMS": "http", "JEDEL_SMS_URL": gateway.url, "JEDEL_SMS_TOKEN": "bench"})
+    env = bench_env(db_url, redis_url, "notify-bench", JEDEL_NOTIFY_WORKER="off", JEDEL_NOTIFY_SMS="http",
+                    JEDEL_SMS_URL=gateway.url, JEDEL_SMS_TOKEN="bench")
     started = time.perf_counter()
     setup = prepare(args, db_url, redis_url, env)
     setup_s = time.perf_counter() - started

@@ -100,6 +100,17 @@ class Server:
         self.log.close()
 
 
+def bench_env(db_url: str, redis_url: str, prefix: str, **extra: str) -> dict[str, str]:
+    """The environment of a benchmark's server and set-up commands: none of the caller's JEDEL_ settings, the
+    benchmark's own database, Redis and channel prefix, production mode with a throwaway key."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JEDEL_", "DATABASE_URL", "REDIS_URL"))}
+    env.update({"DATABASE_URL": db_url, "REDIS_URL": redis_url, "DJANGO_SETTINGS_MODULE": "jedel.config.settings",
+                "JEDEL_DEBUG": "0", "JEDEL_VAR_DIR": os.environ.get("JEDEL_VAR_DIR", str(ROOT / "var")),
+                "JEDEL_CHANNEL_PREFIX": prefix, "PYTHONPATH": str(ROOT / "src"),
+                "JEDEL_SECRET_KEY": "bench-only-key-not-a-secret-0123456789abcdef", **extra})
+    return env
+
+
 def machine_busy_seconds() -> float:
     """CPU seconds all cores spent busy (everything but idle and iowait), PostgreSQL and Redis included."""
     fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]

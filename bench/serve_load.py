@@ -56,13 +56,12 @@ from serve_clients import (  # noqa: E402
     submit,
     submitter_at_rate,
 )
-# Some are re-exported: bench/notify_load.py imports them from here.
-from serve_harness import (  # noqa: E402,F401
-    ROOT,
+# bench/mci_load.py imports prepare() from here.
+from serve_harness import (  # noqa: E402
     Server,
     _cpu_model,
-    _free_port,
     _run,
+    bench_env,
     machine_busy_seconds,
     pct,
 )
@@ -307,11 +306,7 @@ def main() -> None:
 
     db_url = os.environ.get("JEDEL_SERVE_LOAD_DATABASE_URL", DEFAULT_DB)
     redis_url = os.environ.get("JEDEL_SERVE_LOAD_REDIS_URL", DEFAULT_REDIS)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("JEDEL_", "DATABASE_URL", "REDIS_URL"))}
-    env.update({"DATABASE_URL": db_url, "REDIS_URL": redis_url, "DJANGO_SETTINGS_MODULE": "jedel.config.settings",
-                "JEDEL_DEBUG": "0", "JEDEL_VAR_DIR": os.environ.get("JEDEL_VAR_DIR", str(ROOT / "var")),
-                "JEDEL_CHANNEL_PREFIX": "serve-load", "PYTHONPATH": str(ROOT / "src"),
-                "JEDEL_SECRET_KEY": "bench-only-key-not-a-secret-0123456789abcdef"})
+    env = bench_env(db_url, redis_url, "serve-load")
     started = time.perf_counter()
     creds = prepare(db_url, redis_url, env)
     setup_s = time.perf_counter() - started
