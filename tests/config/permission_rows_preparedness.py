@@ -95,3 +95,86 @@ PREPAREDNESS_ENDPOINTS = [
     Endpoint("list_plan_versions", "get", lambda f: f"/api/preparedness/plans/{_prep_plan_at(f)}/versions", PREP_READ,
              200),
 ]
+
+
+# Training registry, reserve, regional coordinators (issue 13, part 3).
+# The course catalogue: read by every person, written by the national coordinator only.
+NATIONAL_ONLY = {**{r: "NNN" for r in PEOPLE}, "national_coordinator": "YYY"}
+# A region's coordinators asked for by region (A's and B's region is KZ-75, C's KZ-71): coordinators over the region
+# and national viewers; a facility's people read their own region's list only without naming a region.
+COORD_READ = {**{r: "NNN" for r in PEOPLE}, "national_coordinator": "YYY", "regional_coordinator": "YYN",
+              "viewer": "YYY"}
+COORD_WRITE = {**{r: "NNN" for r in PEOPLE}, "national_coordinator": "YYY", "regional_coordinator": "YYN"}
+
+
+def _course():
+    from jedel.preparedness.models import Course
+
+    return Course.objects.get_or_create(code="PM-MCM", defaults={"title": "MCM", "kind": "course",
+                                                                  "competency": "mcm"})[0]
+
+
+def _session_at(f):
+    """A training session held at `f` with one participant (made on first use)."""
+    from datetime import date
+
+    from jedel.preparedness.models import Participant, TrainingSession
+
+    session = TrainingSession.objects.filter(facility=f).first()
+    if session is None:
+        session = TrainingSession.objects.create(course=_course(), region_id=f.region_id, facility=f,
+                                                 starts_on=date(2026, 3, 10), ends_on=date(2026, 3, 12),
+                                                 created_by="pm")
+        Participant.objects.create(session=session, name="P. Person", facility=f, region_id=f.region_id)
+    return session
+
+
+def _member_at(f):
+    from jedel.preparedness.models import ReserveMember
+
+    return ReserveMember.objects.create(facility=f, region_id=f.region_id, name="R. Person", profession="Nurse",
+                                        competencies=["triage"])
+
+
+def _session_body(f, world):
+    return json.dumps({"course": _course().pk, "facility": f.pk, "starts_on": "2026-03-10", "ends_on": "2026-03-12",
+                       "participants": [{"name": "P. Person"}]}), "application/json"
+
+
+def _certificates_body(f, world):
+    person = _session_at(f).participants.first()
+    return json.dumps({"certificates": [{"participant": person.pk, "number": "C-1", "issued_on": "2026-03-12",
+                                         "expires_on": "2029-03-12"}]}), "application/json"
+
+
+def _course_body(f, world):
+    return json.dumps({"code": f"NEW-{f.code}", "title": "Triage", "kind": "course", "competency": "triage"}), \
+        "application/json"
+
+
+def _json_facility(body):
+    return lambda f, world: (json.dumps({**body, "facility": f.pk}), "application/json")
+
+
+TRAINING_ENDPOINTS = [
+    Endpoint("list_courses", "get", lambda f: "/api/preparedness/courses", PEOPLE, 200),
+    Endpoint("create_course", "post", lambda f: "/api/preparedness/courses", NATIONAL_ONLY, 201, _course_body),
+    Endpoint("create_training_session", "post", lambda f: "/api/preparedness/training/sessions", FACILITY_WRITE, 201,
+             _session_body),
+    Endpoint("list_training_sessions", "get", lambda f: f"/api/preparedness/training/sessions?facility={f.pk}",
+             PREP_READ, 200),
+    Endpoint("issue_certificates", "post",
+             lambda f: f"/api/preparedness/training/sessions/{_session_at(f).pk}/certificates", FACILITY_WRITE, 201,
+             _certificates_body),
+    Endpoint("get_training_report", "get", lambda f: "/api/preparedness/training/report", PREP_SCOPE, 200),
+    Endpoint("list_reserve", "get", lambda f: f"/api/preparedness/reserve?facility={f.pk}", PREP_READ, 200),
+    Endpoint("add_reserve_member", "post", lambda f: "/api/preparedness/reserve", FACILITY_WRITE, 201,
+             _json_facility({"name": "R. Person", "profession": "Nurse", "competencies": ["triage"]})),
+    Endpoint("update_reserve_member", "patch", lambda f: f"/api/preparedness/reserve/{_member_at(f).pk}",
+             FACILITY_WRITE, 200, _json({"version": 1, "availability": "limited"})),
+    Endpoint("list_region_coordinators", "get", lambda f: f"/api/preparedness/coordinators?region={f.region_id}",
+             COORD_READ, 200),
+    Endpoint("set_region_coordinators", "put", lambda f: f"/api/preparedness/coordinators/{f.region_id}",
+             COORD_WRITE, 200, _json({"people": [{"name": "Coordinator"}, {"name": "Deputy"}]})),
+]
+PREPAREDNESS_ENDPOINTS += TRAINING_ENDPOINTS

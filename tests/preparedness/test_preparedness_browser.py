@@ -69,7 +69,7 @@ def test_short_assessment_index_category_tasks_and_map(live_server, hospitals, c
             expect(page.locator("#readiness-map")).to_have_attribute("data-coloured", "1")
             expect(page.locator("#readiness-table tr[data-iso='KZ-75']")).to_contain_text("0.50")
             page.screenshot(path=str(ARTIFACTS / "prep-4-readiness-after.png"), full_page=True)
-            assessment_url = page.locator("table.prep-table a").first.get_attribute("href")
+            assessment_url = page.locator("a[href*='/preparedness/hsi/']").first.get_attribute("href")
 
             for lang in ("kk", "ru"):
                 phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB",

@@ -114,7 +114,8 @@ def get_readiness(request: HttpRequest) -> Any:
     return [RegionReadinessOut(iso_code=r.iso_code, name=r.name, facilities=r.facilities, assessed=r.assessed,
                                coverage=r.coverage, categories=r.categories, mean_index=r.mean_index,
                                open_tasks=r.open_tasks, overdue_tasks=r.overdue_tasks, plans=r.plans,
-                               plans_overdue=r.plans_overdue) for r in rows]
+                               plans_overdue=r.plans_overdue, plans_complete=r.plans_complete,
+                               plans_missing=r.plans_missing, trained=r.trained) for r in rows]
 
 
 def _plan_out(request: HttpRequest, facility_id: int) -> ResponsePlanOut:
@@ -142,3 +143,7 @@ def save_plan(request: HttpRequest, facility_id: RowIdParam, data: ResponsePlanI
 @router.get("/preparedness/plans/{facility_id}/versions", response=list[ResponsePlanVersionOut])
 def list_plan_versions(request: HttpRequest, facility_id: RowIdParam) -> Any:
     return [ResponsePlanVersionOut.of(v) for v in plan_versions(request.auth, facility_id)]  # type: ignore[attr-defined]
+
+
+# The training registry's operations are declared on this router in their own module (kept under ~300 lines).
+from jedel.preparedness import api_training  # noqa: E402,F401

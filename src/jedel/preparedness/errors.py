@@ -26,6 +26,20 @@ class PrepError(ErrorCode):
     EVIDENCE_REQUIRED = "evidence_required"
     BAD_PLAN_STATUS = "bad_plan_status"
     NO_PLAN = "plan_not_found"
+    COURSE_NOT_FOUND = "course_not_found"
+    DUPLICATE_COURSE = "duplicate_course"
+    SESSION_NOT_FOUND = "session_not_found"
+    SESSION_DATES = "session_dates"
+    NO_PARTICIPANTS = "no_participants"
+    PARTICIPANT_NOT_FOUND = "participant_not_found"
+    EXPIRES_BEFORE_ISSUED = "expires_before_issued"
+    ISSUED_BEFORE_SESSION = "issued_before_session"
+    UNKNOWN_COMPETENCY = "unknown_competency"
+    MEMBER_NOT_FOUND = "reserve_member_not_found"
+    REGION_NOT_FOUND = "region_not_found"
+    PHOTO_TOO_LARGE = "photo_too_large"
+    PHOTO_TYPE = "photo_type"
+    PHOTO_NOT_FOUND = "photo_not_found"
 
 
 register_messages({
@@ -48,4 +62,18 @@ register_messages({
     PrepError.EVIDENCE_REQUIRED: _("An action marked done needs its evidence (a document, an order, a record)."),
     PrepError.BAD_PLAN_STATUS: _("An action is done, in progress or missing."),
     PrepError.NO_PLAN: _("This facility has no emergency response plan yet."),
+    PrepError.COURSE_NOT_FOUND: _("No such course or exercise."),
+    PrepError.DUPLICATE_COURSE: _("A course with this code already exists."),
+    PrepError.SESSION_NOT_FOUND: _("No such training session."),
+    PrepError.SESSION_DATES: _("A session cannot end before it starts."),
+    PrepError.NO_PARTICIPANTS: _("Name at least one participant."),
+    PrepError.PARTICIPANT_NOT_FOUND: _("No such participant in this session."),
+    PrepError.EXPIRES_BEFORE_ISSUED: _("A certificate cannot expire before it was issued."),
+    PrepError.ISSUED_BEFORE_SESSION: _("A certificate cannot be issued before its session started."),
+    PrepError.UNKNOWN_COMPETENCY: _("No such competency."),
+    PrepError.MEMBER_NOT_FOUND: _("No such member of the personnel reserve."),
+    PrepError.REGION_NOT_FOUND: _("No such region."),
+    PrepError.PHOTO_TOO_LARGE: _("The photo is larger than 5 MB; send a smaller one."),
+    PrepError.PHOTO_TYPE: _("Only JPEG, PNG or WebP photos are accepted."),
+    PrepError.PHOTO_NOT_FOUND: _("No such photo."),
 })

@@ -22,6 +22,9 @@ STATUSES = ("confirmed", "confirmed_secondary", "unconfirmed", "provisional")
 LEVELS = ("low", "average", "high")
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]{0,15}$")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9\-]{0,63}$")
+# Optional translations of an English text: "<key>_i18n": {"ru": "...", "kk": "..."}; English stays the base text,
+# so files without them load as before. For ratings: "ratings_i18n": {"ru": {"low": ...}, "kk": {...}}.
+LANGUAGES = ("ru", "kk")
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,37 @@ class _Checker:
         elif pattern is not None and not pattern.match(value):
             self.add(obj, f"{path}.{key}", f"{value!r} is not a valid code")
 
+    def i18n(self, obj: dict[str, Any], path: str, key: str, *, max_len: int) -> None:
+        """Check the optional translations of text `key` held in `<key>_i18n` (language -> non-empty text)."""
+        name = f"{key}_i18n"
+        value = obj.get(name)
+        if value is None:
+            return
+        if not isinstance(value, dict):
+            self.add(obj, f"{path}.{name}", f"an object of texts by language ({', '.join(LANGUAGES)})")
+            return
+        for lang, text in value.items():
+            if lang not in LANGUAGES:
+                self.add(obj, f"{path}.{name}", f"unknown language {lang!r} (use {', '.join(LANGUAGES)})")
+            elif not isinstance(text, str) or not text.strip():
+                self.add(value, f"{path}.{name}.{lang}", "required text")
+            elif len(text) > max_len:
+                self.add(value, f"{path}.{name}.{lang}", f"longer than {max_len} characters")
+
+    def ratings_i18n(self, obj: dict[str, Any], path: str) -> None:
+        value = obj.get("ratings_i18n")
+        if value is None:
+            return
+        if not isinstance(value, dict):
+            self.add(obj, f"{path}.ratings_i18n", "an object of rating texts by language")
+            return
+        for lang, texts in value.items():
+            if lang not in LANGUAGES:
+                self.add(obj, f"{path}.ratings_i18n", f"unknown language {lang!r} (use {', '.join(LANGUAGES)})")
+            elif not isinstance(texts, dict) or any(k not in LEVELS or not isinstance(v, str) or not v.strip()
+                                                    for k, v in texts.items()):
+                self.add(value, f"{path}.ratings_i18n.{lang}", "an object with texts for low, average and high")
+
     def number(self, obj: dict[str, Any], path: str, key: str, *, upper: float) -> float | None:
         value = obj.get(key)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= upper:
@@ -122,6 +156,9 @@ class _Checker:
                 self.add(obj, f"{path}.code", f"item {code!r} appears twice")
             self.item_codes.add(code)
         self.text_field(obj, path, "title", max_len=400)
+        self.i18n(obj, path, "title", max_len=400)
+        self.i18n(obj, path, "not_applicable_when", max_len=4000)
+        self.ratings_i18n(obj, path)
         self.status(obj, path)
 
 
@@ -134,12 +171,14 @@ def _check_hsi(c: _Checker, doc: dict[str, Any]) -> None:
             c.add(module, f"{mpath}.code", "module appears twice")
         codes.add(str(module.get("code")))
         c.text_field(module, mpath, "title", max_len=300)
+        c.i18n(module, mpath, "title", max_len=300)
         c.status(module, mpath)
         module_weights.append(c.number(module, mpath, "weight", upper=1.0))
         sub_weights = []
         for spath, sub in c.objects(module, mpath, "submodules"):
             c.text_field(sub, spath, "code", max_len=16, pattern=CODE)
             c.text_field(sub, spath, "title", max_len=300)
+            c.i18n(sub, spath, "title", max_len=300)
             sub_weight = c.number(sub, spath, "weight", upper=100.0)
             sub_weights.append(sub_weight)
             complete = sub.get("items_complete", True)
@@ -179,6 +218,7 @@ def _check_herp(c: _Checker, doc: dict[str, Any]) -> None:
         codes.add(str(component.get("code")))
         c.text_field(component, cpath, "key", max_len=64, pattern=re.compile(r"^[a-z_]+$"))
         c.text_field(component, cpath, "title", max_len=300)
+        c.i18n(component, cpath, "title", max_len=300)
         c.status(component, cpath)
         for ipath, item in c.objects(component, cpath, "items"):
             c.item(item, ipath)
@@ -202,6 +242,8 @@ def parse_instrument(text: str) -> tuple[ParsedInstrument | None, list[FileError
     c.text_field(doc, "", "title", max_len=300)
     c.text_field(doc, "", "source", max_len=4000)
     c.text_field(doc, "", "status_note", max_len=4000, required=False)
+    c.i18n(doc, "", "title", max_len=300)
+    c.text_field(doc, "", "translations_note", max_len=4000, required=False)
     kind = doc.get("kind")
     if kind == "hsi":
         _check_hsi(c, doc)

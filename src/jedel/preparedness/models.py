@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from jedel.common.models import TimeStampedModel, VersionedModel
@@ -41,10 +42,20 @@ class InstrumentSection(models.Model):
     weight = models.FloatField(null=True, blank=True)  # HSI: share of the overall index (fraction)
     status = models.CharField(max_length=24)
     position = models.PositiveSmallIntegerField()
+    translations = models.JSONField(default=dict, blank=True)  # language -> {"title": ...}; English is `title`
 
     class Meta:
         ordering = ["position"]
         constraints = [models.UniqueConstraint(fields=["instrument", "code"], name="prep_section_code")]
+
+    def title_in(self, language: str) -> str:
+        """The title in `language` (e.g. "ru", "kk-kz"), English when the file has no translation for it."""
+        return str(self.translations.get(language[:2], {}).get("title") or self.title)
+
+    @property
+    def local_title(self) -> str:
+        """The title in the active language (pages and PDFs), English as the fallback."""
+        return self.title_in(get_language() or "en")
 
 
 class InstrumentItem(models.Model):
@@ -62,10 +73,35 @@ class InstrumentItem(models.Model):
     ratings = models.JSONField(default=dict, blank=True)  # level -> its definition on the checklist
     evidence_required = models.BooleanField(default=False)
     position = models.PositiveSmallIntegerField()
+    # language -> {"title", "group_title", "ratings": {level: text}}; missing texts fall back to the English ones.
+    translations = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["position"]
         constraints = [models.UniqueConstraint(fields=["instrument", "code"], name="prep_item_code")]
+
+    def title_in(self, language: str) -> str:
+        return str(self.translations.get(language[:2], {}).get("title") or self.title)
+
+    def group_title_in(self, language: str) -> str:
+        return str(self.translations.get(language[:2], {}).get("group_title") or self.group_title)
+
+    @property
+    def local_title(self) -> str:
+        return self.title_in(get_language() or "en")
+
+    @property
+    def local_group_title(self) -> str:
+        return self.group_title_in(get_language() or "en")
+
+    @property
+    def local_ratings(self) -> dict[str, str]:
+        return self.ratings_in(get_language() or "en")
+
+    def ratings_in(self, language: str) -> dict[str, str]:
+        """Rating texts by level in `language`, each falling back to English on its own."""
+        own = self.translations.get(language[:2], {}).get("ratings", {})
+        return {level: own.get(level) or text for level, text in self.ratings.items()}
 
 
 class HsiAssessment(VersionedModel):
@@ -134,6 +170,11 @@ class RemediationTask(TimeStampedModel):
         ordering = ["due_on", "pk"]
         constraints = [models.UniqueConstraint(fields=["assessment", "item"], name="prep_task_once")]
 
+    @property
+    def local_title(self) -> str:
+        """The item's title in the active language while the task keeps the item's (English) title."""
+        return self.item.local_title if self.title == self.item.title else self.title
+
 
 class EmergencyPlan(VersionedModel):
     """A facility's hospital emergency response plan, structured by the WHO/Europe checklist (one per facility).
@@ -182,3 +223,9 @@ class PlanVersion(models.Model):
     class Meta:
         ordering = ["-number"]
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="prep_plan_version_once")]
+
+
+# The training registry and personnel reserve live in their own module; imported here so Django registers them.
+from jedel.preparedness.models_training import (  # noqa: E402,F401
+    Certificate, Competency, Course, HsiPhoto, Participant, RegionCoordinator, ReserveMember, TrainingSession,
+)

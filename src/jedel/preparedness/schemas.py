@@ -194,4 +194,7 @@ class RegionReadinessOut(Schema):
     open_tasks: int
     overdue_tasks: int
     plans: int
-    plans_overdue: int
+    plans_overdue: int = Field(description="plans whose review date has passed (outdated)")
+    plans_complete: int = Field(0, description="plans with every action done and the review not overdue")
+    plans_missing: int = Field(0, description="active facilities without a plan")
+    trained: int = Field(0, description="people holding a valid certificate, counted once per facility")

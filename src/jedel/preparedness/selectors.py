@@ -13,7 +13,7 @@ from jedel.accounts.services import require
 from jedel.common.errors import DomainError, NotFound
 from jedel.facilities.models import Facility
 from jedel.preparedness.errors import PrepError
-from jedel.preparedness.models import HsiAssessment, HsiRating, Instrument, InstrumentItem, RemediationTask
+from jedel.preparedness.models import HsiAssessment, HsiPhoto, HsiRating, Instrument, InstrumentItem, RemediationTask
 from jedel.preparedness.permissions import VIEW_INSTRUMENTS, VIEW_PREPAREDNESS
 
 
@@ -113,3 +113,20 @@ def task_list(viewer: Principal, *, facility_id: int | None = None, region_id: i
     if overdue_on is not None:
         rows = rows.exclude(status=RemediationTask.Status.DONE).filter(due_on__lt=overdue_on)
     return list(rows[:1000])
+
+
+def photo_get(viewer: Principal, photo_id: int) -> HsiPhoto:
+    """An evidence photo, for someone who may read its assessment."""
+    photo = HsiPhoto.objects.select_related("assessment__facility").filter(pk=photo_id).first()
+    if photo is None:
+        raise NotFound(PrepError.PHOTO_NOT_FOUND)
+    require(viewer, VIEW_PREPAREDNESS, photo.assessment, object_type="hsi_photo", object_id=photo_id)
+    return photo
+
+
+def photos_by_item(assessment: HsiAssessment) -> dict[str, list[HsiPhoto]]:
+    """The assessment's photos (without their bytes) by item code; the caller has checked the viewer's right."""
+    out: dict[str, list[HsiPhoto]] = {}
+    for photo in HsiPhoto.objects.filter(assessment=assessment).defer("content").select_related("item"):
+        out.setdefault(photo.item.code, []).append(photo)
+    return out

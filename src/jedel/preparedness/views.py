@@ -70,8 +70,10 @@ def readiness_page(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         return domain_error_page(request, exc)
     config = {"dataUrl": reverse("api:get_readiness"), "geojsonUrl": reverse("board:regions_geojson"),
+              "regionUrl": reverse("preparedness:region", args=["ISO"]),
               "i18n": {"index": _("Mean safety index"), "assessed": _("Assessed"), "noData": _("Not assessed"),
                        "overdue": _("Overdue remediation"), "legend": _("Mean Hospital Safety Index"),
+                       "plans": _("Plans complete / outdated / missing"), "trained": _("Trained staff"),
                        "boundaries": _("Boundaries © OpenStreetMap contributors (ODbL)")}}
     return render(request, "preparedness/readiness.html", {
         "regions": regions, "assessments": assessments[:100], "config": config, "today": _today(),
@@ -104,13 +106,15 @@ def _invalid() -> Any:
     return PrepError.INVALID
 
 
-def _sections(items: list[tuple[Any, HsiRating | None]], result: Any, errors: dict[str, str]) -> list[dict[str, Any]]:
+def _sections(items: list[tuple[Any, HsiRating | None]], result: Any, errors: dict[str, str],
+              photos: dict[str, list[Any]] | None = None) -> list[dict[str, Any]]:
     by_code = {m.code: m for m in result.modules}
     sections: dict[str, dict[str, Any]] = {}
     for item, rating in items:
         section = sections.setdefault(item.section.code, {"section": item.section, "rows": [],
                                                           "result": by_code.get(item.section.code)})
-        section["rows"].append({"item": item, "rating": rating, "error": errors.get(item.code, "")})
+        section["rows"].append({"item": item, "rating": rating, "error": errors.get(item.code, ""),
+                                "photos": (photos or {}).get(item.code, [])})
     return list(sections.values())
 
 
@@ -128,9 +132,10 @@ def assessment_page(request: HttpRequest, assessment_id: int, errors: dict[str, 
     result = hsi_compute(assessment)
     others = [a for a in selectors.assessment_list(viewer, facility_id=assessment.facility_id) if a.pk != assessment.pk]
     category = result.category.value if result.category else ""
+    photos = selectors.photos_by_item(assessment)
     return render(request, "preparedness/assessment.html", {
-        "a": assessment, "result": result, "category": category, "meaning": MEANINGS.get(category, ""),
-        "sections": _sections(items, result, errors or {}), "levels": HsiRating.Level.choices,
+        "photo_items": [i for i, _r in items], "a": assessment, "result": result, "category": category, "meaning": MEANINGS.get(category, ""),
+        "sections": _sections(items, result, errors or {}, photos), "levels": HsiRating.Level.choices,
         "tasks": [t for t in tasks if t.assessment_id == assessment.pk], "task_statuses": RemediationTask.Status.choices,
         "others": others, "can_assess": allowed(viewer, ASSESS_HSI, assessment) if viewer else False,
         "can_manage": allowed(viewer, MANAGE_REMEDIATION, assessment) if viewer else False,

@@ -20,6 +20,18 @@ class LoadResult:
     created: bool
 
 
+def _translations(obj: dict[str, Any], group: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
+    """The file's optional `*_i18n` texts regrouped by language: {"ru": {"title": ..., "ratings": {...}}}."""
+    out: dict[str, dict[str, Any]] = {}
+    for lang, text in (obj.get("title_i18n") or {}).items():
+        out.setdefault(lang, {})["title"] = text
+    for lang, texts in (obj.get("ratings_i18n") or {}).items():
+        out.setdefault(lang, {})["ratings"] = dict(texts)
+    for lang, text in ((group or {}).get("title_i18n") or {}).items():
+        out.setdefault(lang, {})["group_title"] = text
+    return out
+
+
 def _write(parsed: ParsedInstrument) -> LoadResult:
     doc = parsed.doc
     known = Instrument.objects.filter(code=doc["code"], version=doc["version"]).first()
@@ -34,7 +46,8 @@ def _write(parsed: ParsedInstrument) -> LoadResult:
     for s_pos, section in enumerate(sections):
         row = InstrumentSection.objects.create(instrument=instrument, code=section["code"], key=section.get("key", ""),
                                                title=section["title"], weight=section.get("weight"),
-                                               status=section["status"], position=s_pos)
+                                               status=section["status"], position=s_pos,
+                                               translations=_translations(section))
         groups: list[dict[str, Any]] = section.get("submodules") or [{"code": "", "title": "",
                                                                         "items": section["items"]}]
         items = []
@@ -44,7 +57,8 @@ def _write(parsed: ParsedInstrument) -> LoadResult:
                     instrument=instrument, section=row, group_code=group["code"], group_title=group["title"],
                     code=item["code"], title=item["title"], weight=item.get("weight"), hazard=item.get("hazard") or "",
                     status=item["status"], ratings=item.get("ratings", {}),
-                    evidence_required=item.get("evidence_required", False), position=position))
+                    evidence_required=item.get("evidence_required", False), position=position,
+                    translations=_translations(item, group)))
                 position += 1
         InstrumentItem.objects.bulk_create(items)
     audit_record(actor=SYSTEM, action="load_instrument", object_type="instrument", object_id=instrument.pk,

@@ -63,8 +63,16 @@
           var name = row ? row.name : feature.properties.iso_code;
           if (!row || row.mean_index === null) { return name + ": " + t.noData; }
           return name + " — " + t.index + ": " + row.mean_index.toFixed(2) + " (" + band(row.mean_index) + "); " +
-            t.assessed + ": " + row.assessed + "/" + row.facilities + "; " + t.overdue + ": " + row.overdue_tasks;
+            t.assessed + ": " + row.assessed + "/" + row.facilities + "; " + t.overdue + ": " + row.overdue_tasks +
+            "; " + t.plans + ": " + row.plans_complete + " / " + row.plans_overdue + " / " + row.plans_missing +
+            "; " + t.trained + ": " + row.trained;
         }, { sticky: true });
+        // Drill-down: a region in the viewer's scope opens its facilities.
+        lyr.on("click", function () {
+          if (byIso[feature.properties.iso_code] && cfg.regionUrl) {
+            window.location.href = cfg.regionUrl.replace("ISO", encodeURIComponent(feature.properties.iso_code));
+          }
+        });
       }
     }).addTo(map);
     // A regional or facility viewer sees their own region framed; the national picture frames the country.
