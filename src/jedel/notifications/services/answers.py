@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django.db import transaction
@@ -20,6 +21,35 @@ from jedel.notifications.services.events import notice_changed, notice_published
 
 ANSWERS = {"delivered": DeliveryEvent.DELIVERED, "read": DeliveryEvent.READ,
            "acknowledged": DeliveryEvent.ACKNOWLEDGED, "cannot_respond": DeliveryEvent.CANNOT_RESPOND}
+OPEN_STATES = ["queued", "held", "sent", "delivered", "read"]
+
+AcknowledgedHook = Callable[[Notice, Principal, datetime], None]
+_acknowledged_hooks: dict[str, list[AcknowledgedHook]] = {}
+
+
+def on_acknowledged(kind: str, hook: AcknowledgedHook) -> None:
+    """Call `hook(notice, actor, now)` when a notice of `kind` is acknowledged in the inbox, inside that
+    transaction (after the notice and the delivery are locked): the app that sent it answers its own object too
+    (a panic alert acknowledged from a phone's inbox is acknowledged on the console). Register in `ready()`."""
+    _acknowledged_hooks.setdefault(kind, []).append(hook)
+
+
+def notice_taken_elsewhere(*, notice_id: int, actor: Principal, detail: str, now: datetime | None = None) -> bool:
+    """End the paging of a notice answered outside the inbox (the alarm taken on its own console by someone
+    who had not been paged yet): marked acknowledged by `actor`, every open delivery cancelled with `detail`.
+    Inside the caller's transaction; returns whether it was still open. The acknowledger's own delivery, where
+    they have one, should be answered with `delivery_answer` instead."""
+    now = now or utcnow()
+    notice = Notice.objects.select_for_update().filter(pk=notice_id).first()
+    if notice is None or notice.status != Notice.Status.OPEN:
+        return False
+    notice.status, notice.acknowledged_at, notice.next_check_at = Notice.Status.ACKNOWLEDGED, now, None
+    notice.acknowledged_by_id = actor.user_id
+    notice.save(update_fields=["status", "acknowledged_at", "next_check_at", "acknowledged_by"])
+    for delivery in notice.deliveries.select_for_update().filter(state__in=OPEN_STATES):
+        move(delivery, DeliveryEvent.CANCELLED, now, detail=detail)
+    notice_changed(notice, now)
+    return True
 
 
 def delivery_answer(*, actor: Principal, delivery_id: int, answer: str, note: str = "",
@@ -56,6 +86,8 @@ def delivery_answer(*, actor: Principal, delivery_id: int, answer: str, note: st
             return delivery
         if event == DeliveryEvent.ACKNOWLEDGED:
             _acknowledge(notice, delivery, now)
+            for hook in _acknowledged_hooks.get(notice.kind, ()):
+                hook(notice, actor, now)
             audit_record(actor=actor, action="acknowledge_notice", object_type="notice", object_id=notice.pk,
                          region_id=notice.region_id, facility_id=notice.facility_id, now=now)
         elif event == DeliveryEvent.CANNOT_RESPOND:

@@ -1,0 +1,1 @@
+"""Writes of the security app: panic buttons and alerts, consoles, posture, the violence registry."""
