@@ -7,6 +7,7 @@ import os
 import typer
 
 from jedel.cli import distribute, facilities, incidents, interop, notify, platform, preparedness, tokens, triage, users
+from jedel.cli import transfers as transfers_cli
 from jedel.cli.groups import export_app, import_app
 
 app = typer.Typer(
@@ -26,6 +27,7 @@ distribute.register(app)
 notify.register(app)
 incidents.register(app)
 preparedness.register(app)
+transfers_cli.register(app)
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 
