@@ -41,6 +41,10 @@ bench: setup
 # Notices over websockets, kill -9 of the worker and of a server (needs PostgreSQL + Redis; about 2 minutes).
 # The issue's full size: bench/notify_load.py --notices 1000 --recipients 2000 (about 4 minutes on 2 cores).
 	$(BIN)/python bench/notify_load.py --notices 200 --recipients 400 --baseline 10 | tee bench/results/notify_load.json
+# An MCI through the API and 100 MCI boards (PostgreSQL + Redis; about 4 minutes). The issue's size: the defaults.
+	$(BIN)/python bench/mci_load.py --seconds 30 --saturation-seconds 10 --boards 100 --board-seconds 20 | tee bench/results/mci_load.json
+# Panic alarms: press -> console with 500 consoles, and a kill -9 durability run (PostgreSQL + Redis).
+	$(BIN)/python bench/security_load.py | tee bench/results/security_load.json
 
 # Maintainers: refresh catalogues after changing strings (needs GNU gettext); .mo files are committed so
 # users need no gettext.

@@ -101,6 +101,40 @@ EXPECTED: dict[str, dict[str, str]] = {
     "assess_hsi": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: N4, VW: N4, TOKEN: N4},
     "manage_remediation": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: N4, VW: N4, TOKEN: N4},
     "edit_plan": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: N4, VW: N4, TOKEN: N4},
+    # A plan's activation page (levels, call-down list, action cards) is for every person of the facility.
+    "view_plan_activation": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: OWN_ONLY, SO: OWN_ONLY, VW: Y4, TOKEN: N4},
+    # Training: the course catalogue is national reference data kept by NCCEM; sessions, certificates and the
+    # reserve follow the facility; a region's designated coordinators are named by the coordinators over it.
+    "view_courses": {NC: Y4, RC: Y4, FM: Y4, CL: Y4, SO: Y4, VW: Y4, TOKEN: N4},
+    "manage_courses": {NC: Y4, RC: N4, FM: N4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
+    "view_training": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: N4, VW: Y4, TOKEN: N4},
+    "manage_training": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: N4, VW: N4, TOKEN: N4},
+    "manage_reserve": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: N4, VW: N4, TOKEN: N4},
+    "manage_region_coordinators": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
+    # Security: staff press the panic button at their own facility only (coordinators are not on a ward); the
+    # security desk (officer, manager, coordinators over them) follows and answers it; names of victims and
+    # perpetrators stay within the facility, with its manager and security officers.
+    "raise_panic": {NC: N4, RC: N4, FM: OWN_ONLY, CL: OWN_ONLY, SO: OWN_ONLY, VW: N4, TOKEN: N4},
+    "watch_panic": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: OWN_ONLY, VW: N4, TOKEN: N4},
+    "answer_panic": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: OWN_ONLY, VW: N4, TOKEN: N4},
+    "manage_panic_buttons": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: OWN_ONLY, VW: N4, TOKEN: N4},
+    "view_security": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: OWN_ONLY, VW: Y4, TOKEN: N4},
+    "edit_security_posture": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: OWN_ONLY, VW: N4, TOKEN: N4},
+    "record_violence": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: OWN_ONLY, VW: N4, TOKEN: N4},
+    "view_violence_personal": {NC: N4, RC: N4, FM: OWN_ONLY, CL: N4, SO: OWN_ONLY, VW: N4, TOKEN: N4},
+    # Transfers: the sending and receiving hospitals' staff and the coordinators over them; road dispatch is
+    # regional, the air ambulance national (NCCEM); the fleet is seen by everyone, its aircraft kept by NCCEM
+    # and its road ambulances by the region.
+    "view_transfers": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: OWN_ONLY, SO: N4, VW: Y4, TOKEN: N4},
+    "request_transfer": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: OWN_ONLY, SO: N4, VW: N4, TOKEN: N4},
+    "receive_transfer": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: OWN_ONLY, SO: N4, VW: N4, TOKEN: N4},
+    "dispatch_transfer": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
+    "dispatch_air": {NC: Y4, RC: N4, FM: N4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
+    "view_transport_assets": {NC: Y4, RC: Y4, FM: Y4, CL: Y4, SO: Y4, VW: Y4, TOKEN: N4},
+    "manage_transport_assets": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
+    "manage_aircraft": {NC: Y4, RC: N4, FM: N4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
+    "manage_road_ambulances": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
+    "view_transfer_stats": {NC: Y4, RC: Y4, FM: Y4, CL: N4, SO: N4, VW: Y4, TOKEN: N4},
 }
 
 

@@ -29,6 +29,8 @@ from jedel.capacity.services.reports import report_submit
 from tests.capacity.capacity_helpers import make_facility, make_user
 from tests.config.permission_rows_incidents import INCIDENT_ENDPOINTS
 from tests.config.permission_rows_preparedness import PREPAREDNESS_ENDPOINTS
+from tests.config.permission_rows_transfers import TRANSFER_ENDPOINTS
+from tests.config.permission_rows_security import SECURITY_ENDPOINTS
 from tests.config.permission_table import (
     ACCOUNT_AUDIT, AUDIT, COORDINATORS, DIGEST_READ, DIGEST_WRITE, EVERYONE, FACILITY_WRITE, NOBODY, NOTICE_LOG,
     NOTICE_SEND, PEOPLE, REPORT, ROLES, TARGETS, TOKEN_LIST, Endpoint, _json, _recipient,
@@ -203,7 +205,7 @@ ENDPOINTS = [
     Endpoint("set_digest_rule", "put", lambda f: "/api/digest-rules", DIGEST_WRITE, 200,
              _json({"kind": "overdue_report", "role": "facility_manager", "mode": "digest", "every_min": 30})),
     Endpoint("delete_digest_rule", "delete", lambda f: f"/api/digest-rules/{_digest_rule().pk}", DIGEST_WRITE, 204),
-] + INCIDENT_ENDPOINTS + PREPAREDNESS_ENDPOINTS
+] + INCIDENT_ENDPOINTS + PREPAREDNESS_ENDPOINTS + SECURITY_ENDPOINTS + TRANSFER_ENDPOINTS
 
 
 def test_the_matrix_covers_every_operation_in_the_openapi_document_by_name():

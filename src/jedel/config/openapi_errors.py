@@ -36,7 +36,9 @@ _CONFLICTS = {"save_plan", "update_facility", "deactivate_facility", "create_fac
               "stand_down_incident", "close_incident", "assign_incident_role", "register_casualty", "triage_casualty",
               "move_casualty", "assign_casualty", "declare_hospital_full", "request_diversion",
               "add_collection_point", "get_distribution_plan", "register_walkin", "count_walkins",
-              "convert_walkins", "print_incident_tags"}
+              "convert_walkins", "print_incident_tags", "create_course", "update_reserve_member",
+              "acknowledge_panic_alert", "resolve_panic_alert", "update_violence_incident", "upload_evidence",
+              "save_security_posture", "update_transport_asset", "create_transport_asset"}
 # Media types of the non-JSON answers (their handlers build the HttpResponse themselves).
 _MEDIA_TYPES = {"export_facilities_csv": ("text/csv", {"type": "string"}),
                 "export_facilities_fhir": ("application/fhir+json", {"type": "object"}),
