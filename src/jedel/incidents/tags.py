@@ -6,8 +6,7 @@ holds the tag and nothing else, so any scanner reads it and the scan page or the
 typed), the tag in large type, the incident's number and title, and EXERCISE on an exercise's tags. QR codes
 are drawn as vector squares (fpdf2), sharp at any printer resolution.
 
-Text needs a font with Cyrillic and Kazakh letters: the first of JEDEL_PDF_FONT (a .ttf path, setting) and the
-DejaVu / Liberation / Noto fonts Debian installs. Without one the sheet is printed with the PDF core font in
+Text needs a font with Cyrillic and Kazakh letters (common.pdf_fonts). Without one the sheet is printed with the PDF core font in
 English and the title's letters outside Latin-1 become "?" — tags and QR codes are ASCII and always print.
 """
 
@@ -15,13 +14,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import segno
-from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 from fpdf import FPDF
+
+from jedel.common.pdf_fonts import unicode_fonts
 
 PAGE_W, PAGE_H = 210.0, 297.0
 COLUMNS, ROWS = 3, 8
@@ -30,12 +29,6 @@ PER_PAGE = COLUMNS * ROWS
 QR_MM = 31.0
 MAX_TAGS = 480  # 20 pages
 PREFIX = re.compile(r"^[A-Z0-9]{0,8}$")
-FONT_CANDIDATES = (
-    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
-    ("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
-     "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf"),
-    ("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf", "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf"),
-)
 
 
 def tag_numbers(prefix: str, start: int, count: int) -> list[str]:
@@ -48,15 +41,6 @@ class SheetHeading:
     incident_id: int
     title: str
     exercise: bool
-
-
-def _fonts() -> tuple[str, str] | None:
-    configured = getattr(settings, "JEDEL_PDF_FONT", "") or ""
-    candidates = ((configured, configured),) + FONT_CANDIDATES if configured else FONT_CANDIDATES
-    for regular, bold in candidates:
-        if Path(regular).is_file():
-            return regular, bold if Path(bold).is_file() else regular
-    return None
 
 
 def _qr(pdf: FPDF, tag: str, x: float, y: float, size: float) -> None:
@@ -77,7 +61,7 @@ def _qr(pdf: FPDF, tag: str, x: float, y: float, size: float) -> None:
 
 def tag_sheet_pdf(tags: list[str], heading: SheetHeading) -> bytes:
     """The PDF: one label per tag, 24 to a page, in the order given."""
-    fonts = _fonts()
+    fonts = unicode_fonts()
     pdf = FPDF(unit="mm", format="A4")
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)

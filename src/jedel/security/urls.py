@@ -18,6 +18,7 @@ urlpatterns = [
     path("analytics/", views_analytics.analytics_page, name="analytics"),
     path("analytics.csv", views_analytics.analytics_csv, name="analytics_csv"),
     path("report/<int:year>/<int:month>/", views_analytics.monthly_report, name="report"),
+    path("report/<int:year>/<int:month>.pdf", views_analytics.monthly_report_pdf, name="report_pdf"),
     path("compliance/", views.compliance_page, name="compliance"),
     path("incidents/", views_registry.incidents_page, name="incidents"),
     path("incidents/new/", views_registry.record_page, name="record"),

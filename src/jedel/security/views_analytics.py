@@ -1,9 +1,11 @@
-"""Analytics pages: counts by grouping over time, rates per 100 staff, CSV export, the printable monthly report."""
+"""Analytics pages: counts by grouping over time, rates per 100 staff, CSV export, the printable monthly
+report (a page and an A4 PDF)."""
 
 from __future__ import annotations
 
 import csv
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -11,13 +13,17 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jedel.accounts.policy import principal_for_user
+from jedel.accounts.models import ScopeLevel
+from jedel.accounts.policy import Principal, principal_for_user
 from jedel.common.clock import utcnow
 from jedel.common.errors import DomainError
 from jedel.common.views import domain_error_page
+from jedel.facilities.models import Facility, FacilityKind
+from jedel.geo.models import Region
 from jedel.security.analytics import BY, rates_per_100_staff, totals, violence_counts
 from jedel.security.compliance import compliance_by_region, compliance_facilities
 from jedel.security.models_registry import StaffRole, ViolenceKind
+from jedel.security.report_pdf import report_pdf
 
 
 def _labels() -> dict[str, str]:
@@ -78,33 +84,88 @@ def analytics_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _month(year: int, month: int) -> tuple[datetime, datetime] | None:
+    """[first day, first day of the next month) in local time; None for a month outside 2000..2100."""
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        return None
+    tz = timezone.get_current_timezone()
+    return datetime(year, month, 1, tzinfo=tz), datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=tz)
+
+
+def _no_month(request: HttpRequest) -> HttpResponse:
+    return render(request, "common/error.html", {"error": _("No such month.")}, status=404)
+
+
+def _report(viewer: Principal | None, since: datetime, until: datetime) -> dict[str, Any]:
+    """What the monthly report shows, page and PDF alike; raises DomainError outside the viewer's rights."""
+    regions_named = {r.iso_code: r.name for r in Region.objects.all()}
+    sections, month_totals = [], {}
+    for by in ("kind", "victim_role", "region", "facility_kind", "department"):
+        rows = totals(violence_counts(viewer, by=by, since=since, until=until))
+        month_totals[by] = sum(n for _g, n in rows)
+        top = max((n for _g, n in rows), default=0)
+        sections.append({"label": _labels()[by], "by": by,
+                         "rows": [(_display(by, g, regions_named), n, round(100 * n / top) if top else 0)
+                                  for g, n in rows]})
+    rates = rates_per_100_staff(viewer, since=since, until=until)
+    regions, total = compliance_by_region(compliance_facilities(viewer, now=until))
+    return {"since": since, "scope": _scope(viewer), "sections": sections,
+            # every incident has one type and each victim one role: their sums are the month's totals
+            "incidents": month_totals["kind"], "victims": month_totals["victim_role"],
+            "rates": [(regions_named.get(r.region, r.region), r.incidents, r.staff, r.per_100_staff)
+                      for r in rates],
+            "regions": regions, "total": total}
+
+
 @login_required
 def monthly_report(request: HttpRequest, year: int, month: int) -> HttpResponse:
-    """The printable monthly report for the Ministry: totals by type, victim role and region, rates, compliance."""
+    """The printable monthly report for the Ministry: totals by type, victim role, region, facility kind and
+    department, rates per 100 staff, compliance."""
     viewer = principal_for_user(request.user)
-    if not (2000 <= year <= 2100 and 1 <= month <= 12):
-        return render(request, "common/error.html", {"error": _("No such month.")}, status=404)
-    tz = timezone.get_current_timezone()
-    since = datetime(year, month, 1, tzinfo=tz)
-    until = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=tz)
+    period = _month(year, month)
+    if period is None:
+        return _no_month(request)
     try:
-        sections = []
-        for by in ("kind", "victim_role", "region", "facility_kind"):
-            rows = totals(violence_counts(viewer, by=by, since=since, until=until))
-            top = max((n for _g, n in rows), default=0)
-            sections.append({"label": _labels()[by], "by": by,
-                             "rows": [(_display(by, g), n, round(100 * n / top) if top else 0) for g, n in rows]})
-        rates = rates_per_100_staff(viewer, since=since, until=until)
-        regions, total = compliance_by_region(compliance_facilities(viewer, now=until))
+        context = _report(viewer, *period)
     except DomainError as exc:
         return domain_error_page(request, exc)
-    return render(request, "security/report.html", {"since": since, "sections": sections, "rates": rates,
-                                                    "regions": regions, "total": total})
+    return render(request, "security/report.html", context)
 
 
-def _display(by: str, value: str) -> str:
+@login_required
+def monthly_report_pdf(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    """The same report as an A4 PDF, under the same checks as the page."""
+    viewer = principal_for_user(request.user)
+    period = _month(year, month)
+    if period is None:
+        return _no_month(request)
+    try:
+        context = _report(viewer, *period)
+    except DomainError as exc:
+        return domain_error_page(request, exc)
+    response = HttpResponse(report_pdf(context), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="violence-report-{year:04d}-{month:02d}.pdf"'
+    return response
+
+
+def _scope(viewer: Principal | None) -> str:
+    """Whose facilities the figures cover, in words (the viewer's own scope: the report takes no other)."""
+    if viewer is not None and viewer.scope_level == ScopeLevel.FACILITY:
+        facility = Facility.objects.filter(pk=viewer.facility_id).first()
+        return facility.name if facility else ""
+    if viewer is not None and viewer.scope_level == ScopeLevel.REGION:
+        region = Region.objects.filter(pk=viewer.region_id).first()
+        return region.name if region else ""
+    return _("Whole country")
+
+
+def _display(by: str, value: str, regions_named: dict[str, str]) -> str:
     if by == "kind":
         return str(dict(ViolenceKind.choices).get(value, value))
     if by == "victim_role":
         return str(dict(StaffRole.choices).get(value, value))
+    if by == "facility_kind":
+        return str(dict(FacilityKind.choices).get(value, value))
+    if by == "region":
+        return regions_named.get(value, value)
     return value
