@@ -35,7 +35,7 @@ def test_an_overdue_review_is_reminded_once_to_the_facility_manager(hospitals):
     _plan(hospitals["B"], date(2026, 12, 3))   # due today: not yet overdue
     assert plan_review_notices_send(NOW) == 1
     notice = Notice.objects.get()
-    assert (notice.kind, notice.priority, notice.facility_id) == ("other", "routine", hospitals["A"].pk)
+    assert (notice.kind, notice.priority, notice.facility_id) == ("plan_review_overdue", "routine", hospitals["A"].pk)
     assert notice.title == "PR-A · Emergency response plan review overdue (due 2026-12-02)"
     assert notice.body == f"/preparedness/plans/{hospitals['A'].pk}/"
     assert list(Delivery.objects.values_list("recipient_id", flat=True)) == [manager.pk]

@@ -29,6 +29,7 @@ class NoticeKind(models.TextChoices):
     PANIC_ALERT = "panic_alert", _("Panic alert")
     OVERDUE_REPORT = "overdue_report", _("Overdue capacity report")
     EXERCISE_INJECT = "exercise_inject", _("Exercise inject")
+    PLAN_REVIEW_OVERDUE = "plan_review_overdue", _("Response plan review overdue")
     OTHER = "other", _("Other")
 
 

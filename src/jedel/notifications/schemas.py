@@ -13,7 +13,7 @@ from jedel.common.moments import ApiDatetime
 from jedel.notifications.models import Delivery, DeliveryLog, Desk, DigestRule, Notice, Shift
 
 KindName = Literal["incident_declared", "incoming_patient", "transfer_request", "panic_alert", "overdue_report",
-                   "exercise_inject", "other"]
+                   "exercise_inject", "plan_review_overdue", "other"]
 PriorityName = Literal["routine", "urgent", "emergency"]
 DeskKindName = Literal["admissions", "security", "region_coordination", "nccem_duty"]
 AnswerName = Literal["delivered", "read", "acknowledged", "cannot_respond"]

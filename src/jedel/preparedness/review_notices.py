@@ -4,8 +4,7 @@ Registered as a periodic job of the notification worker (apps.py), like capacity
 One open notice per plan and review date: the dedupe key names the date, so a plan is reminded once while it
 stays overdue, and a review that sets a new date which then passes gives a new notice.
 
-The notifications app has no "plan review" kind; the notice goes as kind "other" with the reason in its title
-(a dedicated kind needs a migration of the notifications app, which is not this app's to change).
+Kind "plan_review_overdue": people can set it to a digest per role, as they do for overdue capacity reports.
 """
 
 from __future__ import annotations
@@ -41,7 +40,7 @@ def plan_review_notices_send(now: datetime) -> int:
         with translation.override(settings.LANGUAGE_CODE):
             title = _("Emergency response plan review overdue (due %(date)s)") % {"date": plan.review_due_on}
         try:
-            result = notice_send(actor=SYSTEM, kind="other", priority=Priority.ROUTINE,
+            result = notice_send(actor=SYSTEM, kind="plan_review_overdue", priority=Priority.ROUTINE,
                                  title=f"{f.code} · {title}", body=reverse("preparedness:plan", args=[f.pk]),
                                  levels=levels, ack_timeout_s=[86400] * len(levels), facility_id=f.pk,
                                  region_id=f.region_id, dedupe_key=f"plan-review:{f.code}:{plan.review_due_on}",
