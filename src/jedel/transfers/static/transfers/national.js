@@ -56,7 +56,8 @@
     if (inflight) { again = true; return; }
     inflight = true;
     fetch(cfg.partialUrl, { credentials: "same-origin", headers: { Accept: "text/html" } })
-      .then(function (r) { return r.ok ? r.text() : null; })
+      // A signed-out session is redirected to the sign-in page: never paste that into the picture.
+      .then(function (r) { return r.ok && !r.redirected ? r.text() : null; })
       .then(function (html) {
         if (html !== null) { live.innerHTML = html; live.setAttribute("data-refreshed", String(Date.now())); draw(); }
       })
