@@ -187,3 +187,17 @@ def test_the_expiry_command(net):
     result = CliRunner().invoke(app, ["transfers", "expire"])
     assert (result.exit_code, result.output) == (0, "1 transfer request(s) expired\n")
     assert CliRunner().invoke(app, ["transfers", "expire"]).output == "0 transfer request(s) expired\n"
+
+
+def test_a_re_routed_transfer_is_also_announced_to_the_side_it_left(net):
+    from jedel.common.realtime.models import Event
+
+    t = request(net["D"], net["H1"])  # H1 lies in the other region
+    transfer_decline(actor=staff(net["H1"]), transfer_id=t.pk, reason="No ICU bed", now=LATER)
+    first = Event.objects.filter(stream="transfers").count()
+    transfer_route(actor=NATIONAL, transfer_id=t.pk, destination="T-H3", now=LATER)
+    rows = list(Event.objects.filter(stream="transfers", seq__gt=first).order_by("seq").values_list(
+        "kind", "region_id", "facility_id"))
+    d, h3, h1 = net["D"], net["H3"], net["H1"]
+    assert rows == [("transfer.routed", d.region_id, d.pk), ("transfer.routed", h3.region_id, h3.pk),
+                    ("transfer.routed", h1.region_id, h1.pk)]

@@ -24,15 +24,15 @@ BASE = {
     "district_2": ("District Hospital No. {n}", "Районная больница № {n}", "№ {n} аудандық аурухана"),
     "ambulance_station": ("Ambulance Station", "Станция скорой медицинской помощи",
                           "Жедел медициналық жәрдем станциясы"),
-    "air_ambulance_base": ("Air Ambulance Base", "База санитарной авиации", "Санитариялық авиация базасы"),
+    "air_ambulance_base": ("Air Ambulance Base", "База медицинской авиации", "Медициналық авиация базасы"),
 }
 
 # National centres: (code suffix, (en, ru, kk), capabilities, relative size, trauma centre?, bed profile)
 NCCEM_NAME = ("National Coordination Center for Emergency Medicine Hospital",
               "Больница Национального координационного центра экстренной медицины",
-              "Шұғыл медицина ұлттық үйлестіру орталығының ауруханасы")
-NCCEM_AIR_NAME = ("NCCEM Air Ambulance Base", "База санитарной авиации НКЦЭМ",
-                  "ШМҰҮО санитариялық авиация базасы")
+              "Ұлттық шұғыл медицинаны үйлестіру орталығының ауруханасы")
+NCCEM_AIR_NAME = ("NCCEM Air Ambulance Base", "База медицинской авиации НКЦЭМ",
+                  "ҰШМҮО медициналық авиация базасы")
 NATIONAL_CENTRES = {
     "KZ-71": [
         ("NRCTO", ("National Research Centre for Traumatology and Orthopaedics",

@@ -8,6 +8,7 @@ from typing import Any
 from jedel.accounts.policy import Principal
 from jedel.accounts.services import audit_record
 from jedel.common.errors import Conflict, NotFound
+from jedel.facilities.models import Facility
 from jedel.transfers.errors import TransferError
 from jedel.transfers.models import TRANSITIONS, Transfer, TransferEvent
 from jedel.transfers.realtime import transfer_changed_publish
@@ -45,8 +46,9 @@ def check_transition(transfer: Transfer, to: str) -> None:
 
 def step_record(*, actor: Principal, transfer: Transfer, before: str, kind: str, action: str, now: datetime,
                 reason: str = "", facility_id: int | None = None, data: dict[str, Any] | None = None,
-                fields: list[str] | None = None) -> TransferEvent:
-    """Save the transfer (version + 1), add the timeline step, audit it and announce it."""
+                fields: list[str] | None = None, left: Facility | None = None) -> TransferEvent:
+    """Save the transfer (version + 1), add the timeline step, audit it and announce it (also to `left`, the
+    destination a re-routing took it from)."""
     transfer.version += 1
     transfer.save(update_fields=["state", "version", "updated_at", *(fields or [])])
     event = TransferEvent.objects.create(transfer=transfer, at=now, from_state=before, state=transfer.state,
@@ -55,5 +57,5 @@ def step_record(*, actor: Principal, transfer: Transfer, before: str, kind: str,
     audit_record(actor=actor, action=action, object_type="transfer", object_id=transfer.pk,
                  region_id=transfer.origin.region_id, facility_id=transfer.origin_id,
                  changes={"kind": kind, "from": before, "to": transfer.state, "reason": reason[:500]})
-    transfer_changed_publish(transfer, kind)
+    transfer_changed_publish(transfer, kind, left=left)
     return event

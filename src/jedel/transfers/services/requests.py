@@ -137,9 +137,9 @@ def transfer_route(*, actor: Principal | None, transfer_id: int, destination: st
             return transfer  # idempotent
         check_version(transfer, version)
         check_transition(transfer, "requested")
-        before, transfer.state, transfer.destination = transfer.state, "requested", dest
+        before, left, transfer.state, transfer.destination = transfer.state, transfer.destination, "requested", dest
         step_record(actor=actor, transfer=transfer, before=before, kind="transfer.routed",
-                    action=DISPATCH_TRANSFER.name, now=now, facility_id=dest.pk, fields=["destination"])
+                    action=DISPATCH_TRANSFER.name, now=now, facility_id=dest.pk, fields=["destination"], left=left)
         receiving_notify(actor=actor, transfer=transfer, now=now)
     return transfer
 
