@@ -123,6 +123,22 @@ def transfer_create(*, actor: Principal | None, data: TransferInput, now: dateti
     return transfer
 
 
+def _reason_given(reason: str) -> str:
+    """A decline or a cancellation says why (422 otherwise)."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed(TransferError.REASON_REQUIRED, [
+            {"loc": ["reason"], "msg": str(TransferError.REASON_REQUIRED.message)}])
+    return reason
+
+
+def _with_destination(transfer: Transfer) -> Transfer:
+    """Only a named receiving facility can accept or decline (409 while NCCEM has not routed the request)."""
+    if transfer.destination is None:
+        raise Conflict(TransferError.NO_DESTINATION, field="destination")
+    return transfer
+
+
 def transfer_route(*, actor: Principal | None, transfer_id: int, destination: str, version: int | None = None,
                    now: datetime | None = None) -> Transfer:
     """A coordinator names (or changes) the receiving facility of a request, or of a declined one."""
@@ -147,9 +163,7 @@ def transfer_route(*, actor: Principal | None, transfer_id: int, destination: st
 def transfer_accept(*, actor: Principal | None, transfer_id: int, version: int | None = None,
                     now: datetime | None = None) -> Transfer:
     """The receiving facility accepts the patient."""
-    transfer = transfer_of(transfer_id)
-    if transfer.destination is None:
-        raise Conflict(TransferError.NO_DESTINATION, field="destination")
+    transfer = _with_destination(transfer_of(transfer_id))
     require(actor, RECEIVE_TRANSFER, destination_target(transfer), object_type="transfer", object_id=transfer.pk)
     assert actor is not None
     now = now or utcnow()
@@ -170,15 +184,10 @@ def transfer_accept(*, actor: Principal | None, transfer_id: int, version: int |
 def transfer_decline(*, actor: Principal | None, transfer_id: int, reason: str, version: int | None = None,
                      now: datetime | None = None) -> Transfer:
     """The receiving facility declines (with a reason, counted against it); NCCEM routes the request again."""
-    transfer = transfer_of(transfer_id)
-    if transfer.destination is None:
-        raise Conflict(TransferError.NO_DESTINATION, field="destination")
+    transfer = _with_destination(transfer_of(transfer_id))
     require(actor, RECEIVE_TRANSFER, destination_target(transfer), object_type="transfer", object_id=transfer.pk)
     assert actor is not None
-    reason = reason.strip()
-    if not reason:
-        raise ValidationFailed(TransferError.REASON_REQUIRED, [
-            {"loc": ["reason"], "msg": str(TransferError.REASON_REQUIRED.message)}])
+    reason = _reason_given(reason)
     now = now or utcnow()
     with transaction.atomic():
         transfer = locked(transfer_id)
@@ -204,10 +213,7 @@ def transfer_cancel(*, actor: Principal | None, transfer_id: int, reason: str, v
     transfer = transfer_of(transfer_id)
     require(actor, REQUEST_TRANSFER, origin_target(transfer), object_type="transfer", object_id=transfer.pk)
     assert actor is not None
-    reason = reason.strip()
-    if not reason:
-        raise ValidationFailed(TransferError.REASON_REQUIRED, [
-            {"loc": ["reason"], "msg": str(TransferError.REASON_REQUIRED.message)}])
+    reason = _reason_given(reason)
     now = now or utcnow()
     with transaction.atomic():
         transfer = locked(transfer_id)
