@@ -171,8 +171,9 @@ PUBLISHED_FINDINGS = {
               "peripheral_pulse_palpable", "capillary_refill_s", "obeys_commands"},
     "jumpstart": {"can_walk", "breathing", "breathing_after_airway_opening", "peripheral_pulse_palpable",
                   "breathing_after_rescue_breaths", "respiratory_rate_per_min", "avpu", "pain_response_appropriate",
-                  "age_years", "minor_injuries_only"},
-    "salt": {"breathing", "breathing_after_airway_opening", "breathing_after_rescue_breaths", "obeys_commands",
+                  "age_years", "unable_to_walk_developmentally", "minor_injuries_only"},  # Romig 2002: the infant
+    # variant is for those developmentally unable to walk; SALT (Lerner 2008) gives a child two rescue breaths.
+    "salt": {"age_years", "breathing", "breathing_after_airway_opening", "breathing_after_rescue_breaths", "obeys_commands",
              "purposeful_movement", "peripheral_pulse_palpable", "respiratory_distress",
              "major_hemorrhage_controlled", "minor_injuries_only", "likely_to_survive_given_resources"},
     "rpm": {"respiratory_rate_per_min", "pulse_rate_per_min", "gcs_motor"},

@@ -14,7 +14,7 @@ from jedel.core.triage.findings import breathing_status, fmt
 def test_all_findings_default_to_not_assessed() -> None:
     f = Findings()
     assert all(getattr(f, field.name) is None for field in dataclasses.fields(f))
-    assert len(dataclasses.fields(f)) == 18
+    assert len(dataclasses.fields(f)) == 19
 
 
 def test_findings_are_frozen_and_keyword_only() -> None:
@@ -135,7 +135,8 @@ def test_from_mapping_validates_values() -> None:
 
 def test_breathing_status_prefers_the_finding_then_infers_from_rate() -> None:
     assert breathing_status(Findings()) is None
-    assert breathing_status(Findings(breathing=False, respiratory_rate_per_min=12)) is False
+    assert breathing_status(Findings(breathing=False)) is False
+    assert breathing_status(Findings(breathing=True)) is True
     assert breathing_status(Findings(respiratory_rate_per_min=12)) is True
     assert breathing_status(Findings(respiratory_rate_per_min=0)) is False
 

@@ -199,7 +199,8 @@ def test_nonambulatory_infant_secondary_variant() -> None:
         ({"age_years": 1, "minor_injuries_only": True}, Category.DELAYED, ()),
         ({"age_years": 0.5, "minor_injuries_only": False}, Category.DELAYED, ()),
         ({"age_years": 0.5}, None, ("minor_injuries_only",)),
-        ({"age_years": None, "minor_injuries_only": True}, None, ("age_years",)),
+        ({"age_years": None, "minor_injuries_only": True}, None,
+         ("unable_to_walk_developmentally", "age_years")),
         (
             {"age_years": 0.5, "minor_injuries_only": True, "respiratory_rate_per_min": 50},
             Category.IMMEDIATE,

@@ -131,12 +131,14 @@ def test_unanswered_questions_without_a_no_are_missing(
 
 
 def test_not_breathing_after_airway_opening_is_dead() -> None:
-    a = salt(Findings(breathing=False, breathing_after_airway_opening=False))
+    a = salt(Findings(age_years=30, breathing=False, breathing_after_airway_opening=False))
     assert a.category is Category.DEAD
-    assert a.rule == "SALT: not breathing → still apnoeic after airway opening → DEAD"
+    assert a.rule == (
+        "SALT: not breathing → still apnoeic after airway opening → age 30 y ≥ 8, not a child → DEAD"
+    )
 
 
-def test_rescue_breaths_are_optional_and_never_missing() -> None:
+def test_still_apnoeic_after_rescue_breaths_is_dead() -> None:
     a = salt(
         Findings(breathing=False, breathing_after_airway_opening=False, breathing_after_rescue_breaths=False)
     )
@@ -153,7 +155,7 @@ def test_breathing_after_rescue_breaths_continues_assessment() -> None:
     a = salt(f)
     assert a.category is Category.DELAYED
     assert a.rule.startswith(
-        "SALT: not breathing → still apnoeic after airway opening → breathes after rescue breaths → obeys"
+        "SALT: not breathing → still apnoeic after airway opening → breathes after 2 rescue breaths → obeys"
     )
 
 

@@ -237,10 +237,11 @@ START_FIELDS = (*NORMAL, "breathing_after_airway_opening")
 
 @st.composite
 def start_findings(draw: st.DrawFn) -> Findings:
-    """Every START finding given; a breathing casualty has a respiratory rate above 0."""
+    """Every START finding given; a breathing casualty has a rate above 0, an apnoeic one 0/min."""
     breathing = draw(st.booleans())
-    low = 0.01 if breathing else 0
-    rate = draw(st.one_of(st.integers(max(1, int(low)), 120), st.floats(low, 120, allow_nan=False)))
+    rate: float = 0
+    if breathing:
+        rate = draw(st.one_of(st.integers(1, 120), st.floats(0.01, 120, allow_nan=False)))
     return Findings(
         can_walk=draw(st.booleans()),
         breathing=breathing,
@@ -268,18 +269,23 @@ def test_start_always_decides_when_all_start_findings_are_given(
     assert a.missing == ()
 
 
-@given(
-    st.builds(
-        Findings,
-        can_walk=partial,
-        breathing=partial,
-        breathing_after_airway_opening=partial,
-        respiratory_rate_per_min=st.one_of(st.none(), st.integers(1, 120)),
-        peripheral_pulse_palpable=partial,
-        capillary_refill_s=st.one_of(st.none(), st.floats(0, 30)),
-        obeys_commands=partial,
+@st.composite
+def partial_start_findings(draw: st.DrawFn) -> Findings:
+    """Any START finding possibly not assessed; a given rate agrees with a given ``breathing``."""
+    breathing = draw(partial)
+    rates = st.just(0) if breathing is False else st.integers(1, 120)
+    return Findings(
+        can_walk=draw(partial),
+        breathing=breathing,
+        breathing_after_airway_opening=draw(partial),
+        respiratory_rate_per_min=draw(st.one_of(st.none(), rates)),
+        peripheral_pulse_palpable=draw(partial),
+        capillary_refill_s=draw(st.one_of(st.none(), st.floats(0, 30))),
+        obeys_commands=draw(partial),
     )
-)
+
+
+@given(partial_start_findings())
 def test_category_is_none_exactly_when_something_is_missing(f: Findings) -> None:
     a = start(f)
     assert (a.category is None) == (a.missing != ())

@@ -33,6 +33,7 @@ _BOOL_FIELDS: tuple[str, ...] = (
     "major_hemorrhage_controlled",
     "minor_injuries_only",
     "likely_to_survive_given_resources",
+    "unable_to_walk_developmentally",
 )
 
 # field -> (lowest allowed, highest allowed, unit shown in messages). The bounds reject only values that
@@ -123,13 +124,19 @@ class Findings:
         minor_injuries_only: Injuries are minor only / no significant external injury (SALT; the JumpSTART
             non-ambulatory infant variant).
         likely_to_survive_given_resources: Likely to survive given the resources available now (SALT).
+        unable_to_walk_developmentally: Cannot walk because of developmental age or a developmental
+            disability, not because of the injury (JumpSTART, Romig 2002: infants and older children who
+            have not learnt, or cannot, walk). Selects the JumpSTART non-ambulatory infant variant; when
+            ``None`` Jedel falls back to ``age_years`` < 1.
 
     Raises:
         InvalidFinding: (a ``ValueError``) when a value has the wrong type or is physiologically impossible:
             negative rates, respiratory rate > 120/min, pulse > 300/min, capillary refill outside 0-30 s,
-            GCS motor outside 1-6, age outside 0-130 years, AVPU other than A/V/P/U, a non-bool flag, or
-            ``breathing=True`` together with a respiratory rate of 0/min. The message starts with the field
-            name.
+            GCS motor outside 1-6, age outside 0-130 years, AVPU other than A/V/P/U, a non-bool flag,
+            ``breathing=True`` together with a respiratory rate of 0/min, or ``breathing=False`` together
+            with a rate above 0/min (``respiratory_rate_per_min`` is the rate on first look, the same
+            observation as ``breathing``). The message starts with the field name,
+            ``respiratory_rate_per_min`` for both contradictions.
     """
 
     age_years: float | None = None
@@ -150,12 +157,18 @@ class Findings:
     major_hemorrhage_controlled: bool | None = None
     minor_injuries_only: bool | None = None
     likely_to_survive_given_resources: bool | None = None
+    unable_to_walk_developmentally: bool | None = None
 
     def __post_init__(self) -> None:
         for name in CHECK_ORDER:
             check_finding(name, getattr(self, name))
         if self.breathing is True and self.respiratory_rate_per_min == 0:
             raise InvalidFinding("respiratory_rate_per_min", "0/min contradicts breathing=true")
+        # A rate counted on first look means the casualty breathes: the engines would otherwise follow
+        # `breathing` and silently drop the rate (START/JumpSTART/SALT all branch on breathing first).
+        rr = self.respiratory_rate_per_min
+        if self.breathing is False and rr is not None and rr > 0:
+            raise InvalidFinding("respiratory_rate_per_min", f"{fmt(rr)}/min contradicts breathing=false")
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, object]) -> Findings:

@@ -65,6 +65,9 @@ class FindingsIn(StrictModel):
     major_hemorrhage_controlled: bool | None = None
     minor_injuries_only: bool | None = None
     likely_to_survive_given_resources: bool | None = None
+    unable_to_walk_developmentally: bool | None = Field(
+        default=None, description="JumpSTART infant variant: cannot walk because of development, not injury"
+    )
 
     @field_validator("*", mode="before")
     @classmethod

@@ -2,6 +2,12 @@
 
 Source: Romig LE. Pediatric triage. A system to JumpSTART your triage of young patients at MCIs. JEMS
 2002;27(7):52-58, 60-63.
+
+Non-ambulatory infant variant: Romig's rule applies to children who cannot walk because of their
+developmental age or a developmental disability -- infants, and also older children who have not learnt,
+or are unable, to walk -- not to children who cannot walk because of the injury. The finding
+``unable_to_walk_developmentally`` says so; when it was not assessed Jedel falls back to its own proxy,
+age below 1 year (:data:`INFANT_MAX_AGE_YEARS`), and the rule text says which one decided.
 """
 
 from __future__ import annotations
@@ -19,7 +25,9 @@ JUMPSTART_RESCUE_BREATHS = 5
 """JumpSTART: rescue breaths (about 15 s) given to an apnoeic child with a pulse (Romig 2002)."""
 
 INFANT_MAX_AGE_YEARS = 1
-"""Jedel's reading of "infant" for the non-ambulatory infant variant: age below 1 year."""
+"""Jedel's default for the non-ambulatory infant variant when ``unable_to_walk_developmentally`` was not
+assessed: age below 1 year counts as developmentally unable to walk (Romig 2002 keys on development, not
+age)."""
 
 _LABEL = "JumpSTART"
 
@@ -45,11 +53,13 @@ def jumpstart(f: Findings, *, nonambulatory_infant_secondary: bool = False) -> A
     Args:
         f: The child's findings.
         nonambulatory_infant_secondary: Non-ambulatory infant variant. Romig notes that children who cannot
-            walk because of developmental age (infants) go through the algorithm and may be MINIMAL when
-            everything is normal. With ``True``, an infant (``age_years`` < 1, Jedel's reading) who would
-            be DELAYED -- i.e. palpable pulse, RR 15-45, AVPU A, V or appropriate P -- and has no
-            significant external injury (``minor_injuries_only``) is MINIMAL instead. Needs ``age_years``
-            and, for infants, ``minor_injuries_only``. Default ``False``: original ambulatory rule only.
+            walk because of developmental age or disability go through the algorithm and may be MINIMAL
+            when everything is normal. With ``True``, a child who cannot walk developmentally
+            (``unable_to_walk_developmentally``; when not assessed, ``age_years`` < 1) and who would be
+            DELAYED -- i.e. palpable pulse, RR 15-45, AVPU A, V or appropriate P -- and has no
+            significant external injury (``minor_injuries_only``) is MINIMAL instead. Needs
+            ``unable_to_walk_developmentally`` or ``age_years`` and then ``minor_injuries_only``.
+            Default ``False``: original ambulatory rule only.
 
     Returns:
         The assessment; ``category`` is ``None`` and ``missing`` names the findings when a step could not
@@ -138,12 +148,18 @@ def _avpu_check(f: Findings) -> Check:
 
 def _infant_secondary(f: Findings, path: list[str]) -> Assessment:
     """Non-ambulatory infant variant, reached only with normal breathing, pulse and AVPU."""
-    if f.age_years is None:
-        return stopped("jumpstart", _LABEL, [*path, "infant? age not assessed"], ["age_years"])
-    if f.age_years >= INFANT_MAX_AGE_YEARS:
+    if f.unable_to_walk_developmentally is not None:
+        if not f.unable_to_walk_developmentally:
+            return decided("jumpstart", _LABEL, [*path, "can walk developmentally"], Category.DELAYED)
+        path = [*path, "unable to walk developmentally"]
+    elif f.age_years is None:
+        return stopped("jumpstart", _LABEL, [*path, "developmental walking and age not assessed"],
+                       ["unable_to_walk_developmentally", "age_years"])
+    elif f.age_years >= INFANT_MAX_AGE_YEARS:
         return decided("jumpstart", _LABEL, [*path, f"age {fmt(f.age_years)} y, not an infant"],
                        Category.DELAYED)
-    path = [*path, f"infant ({fmt(f.age_years)} y)"]
+    else:
+        path = [*path, f"infant ({fmt(f.age_years)} y)"]
     if f.minor_injuries_only is None:
         return stopped("jumpstart", _LABEL, [*path, "external injuries not assessed"],
                        ["minor_injuries_only"])

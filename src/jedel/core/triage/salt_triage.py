@@ -3,7 +3,8 @@
 Sources: Lerner EB, Schwartz RB, Coule PL, et al. Mass casualty triage: an evaluation of the data and
 development of a proposed national guideline. Disaster Med Public Health Prep 2008;2 Suppl 1:S25-S34;
 SALT mass casualty triage (concept endorsed by ACEP, ACS-COT, NAEMSP and others). Disaster Med Public
-Health Prep 2008;2(4):245-246.
+Health Prep 2008;2(4):245-246; Model Uniform Core Criteria for Mass Casualty Triage. Disaster Med Public
+Health Prep 2011;5(2):125-128 (the national guideline SALT meets).
 
 SALT's first step, global sorting (walk / wave / still), only orders who is assessed first; it is not a
 category decision and is not modelled here.
@@ -12,7 +13,14 @@ category decision and is not modelled here.
 from __future__ import annotations
 
 from jedel.core.triage._path import Check, decided, stopped
-from jedel.core.triage.findings import Assessment, Category, Findings, breathing_status
+from jedel.core.triage.findings import Assessment, Category, Findings, breathing_status, fmt
+
+SALT_RESCUE_BREATHS = 2
+"""SALT: rescue breaths given to a child still apnoeic after airway opening (Lerner et al. 2008)."""
+
+SALT_CHILD_MAX_AGE_YEARS = 8
+"""Jedel's reading of "child" for SALT's rescue breaths: age below 8 years. SALT does not define the age;
+this is the upper age of JumpSTART (Romig 2002), Jedel's paediatric algorithm."""
 
 _LABEL = "SALT"
 
@@ -25,9 +33,13 @@ def salt(f: Findings) -> Assessment:
     (Lerner et al. 2008):
 
     1. Breathing? -- ``breathing``, else ``breathing_after_airway_opening``, else
-       ``breathing_after_rescue_breaths``. No → DEAD. Rescue breaths are optional in SALT ("consider"),
-       so an apnoeic casualty after airway opening is DEAD unless ``breathing_after_rescue_breaths`` is
-       ``True``; they are never reported missing.
+       ``breathing_after_rescue_breaths``. No → DEAD. A child (``age_years`` < 8, Jedel's reading) still
+       apnoeic after airway opening gets 2 rescue breaths before this decision, so for a child
+       ``breathing_after_rescue_breaths`` is needed (reported missing, never assumed). An adult still
+       apnoeic after airway opening is DEAD unless rescue breaths were given and worked. When the age
+       was not assessed and no rescue-breath result is given, both ``age_years`` and
+       ``breathing_after_rescue_breaths`` are reported missing (either settles it) rather than guessing
+       that the casualty is an adult.
     2. Four questions: obeys commands or makes purposeful movements? has a peripheral pulse? not in
        respiratory distress? major haemorrhage controlled? (``major_hemorrhage_controlled`` must be
        ``True`` when there is no major haemorrhage; ``None`` is "not assessed".)
@@ -57,10 +69,11 @@ def salt(f: Findings) -> Assessment:
                            ["breathing_after_airway_opening"])
         if f.breathing_after_airway_opening:
             path.append("breathes after airway opening")
-        elif f.breathing_after_rescue_breaths:
-            path.extend(["still apnoeic after airway opening", "breathes after rescue breaths"])
         else:
-            return decided("salt", _LABEL, [*path, "still apnoeic after airway opening"], Category.DEAD)
+            path.append("still apnoeic after airway opening")
+            stop = _rescue_breaths(f, path)
+            if stop is not None:
+                return stop
 
     checks = [_responsive(f), _pulse(f), _distress(f), _hemorrhage(f)]
     failed = next((c for c in checks if c.verdict == "no"), None)
@@ -83,6 +96,25 @@ def salt(f: Findings) -> Assessment:
     if f.minor_injuries_only:
         return decided("salt", _LABEL, [*path, "minor injuries only"], Category.MINIMAL)
     return decided("salt", _LABEL, [*path, "more than minor injuries"], Category.DELAYED)
+
+
+def _rescue_breaths(f: Findings, path: list[str]) -> Assessment | None:
+    """After airway opening failed: ``None`` when rescue breaths restored breathing (``path`` grows),
+    else the DEAD decision or the stop for a missing finding."""
+    breaths = f"{SALT_RESCUE_BREATHS} rescue breaths"
+    if f.breathing_after_rescue_breaths:
+        path.append(f"breathes after {breaths}")
+        return None
+    if f.breathing_after_rescue_breaths is False:
+        return decided("salt", _LABEL, [*path, f"still apnoeic after {breaths}"], Category.DEAD)
+    if f.age_years is None:
+        return stopped("salt", _LABEL, [*path, f"child? age not assessed, {breaths} not assessed"],
+                       ["age_years", "breathing_after_rescue_breaths"])
+    if f.age_years < SALT_CHILD_MAX_AGE_YEARS:
+        return stopped("salt", _LABEL, [*path, f"child ({fmt(f.age_years)} y)", f"{breaths} not assessed"],
+                       ["breathing_after_rescue_breaths"])
+    not_child = f"age {fmt(f.age_years)} y ≥ {SALT_CHILD_MAX_AGE_YEARS}, not a child"
+    return decided("salt", _LABEL, [*path, not_child], Category.DEAD)
 
 
 # Each check answers SALT's question; verdict "yes" means the reassuring answer.
