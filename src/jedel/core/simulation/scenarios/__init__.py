@@ -1,0 +1,1 @@
+"""Shipped Kazakhstan exercise scenarios (YAML; see :mod:`jedel.core.simulation.scenario`)."""
