@@ -22,7 +22,7 @@ def _prep_instruments():
 
     if not Instrument.objects.exists():
         instruments_load([(p.name, p.read_text(encoding="utf-8")) for p in sorted(SHIPPED.glob("*.json"))])
-    return Instrument.objects.get(kind="hsi")
+    return Instrument.objects.get(kind="hsi", current=True)
 
 
 def _prep_assessment_at(f):

@@ -17,7 +17,7 @@ from tests.preparedness.conftest import shipped_files
 
 def test_shipped_instruments_load_with_their_modules_items_and_weights(instruments):
     hsi = instruments["hsi"]
-    assert (hsi.code, hsi.version) == ("who-hsi-2015", "2015-jedel.1")
+    assert (hsi.code, hsi.version) == ("who-hsi-2015", "2015-jedel.2")
     sections = list(InstrumentSection.objects.filter(instrument=hsi).values_list("code", "weight"))
     assert sections == [("2", 0.5), ("3", 0.3), ("4", 0.2)]
     # 14 structural items (1-14), 12 provisional non-structural, 42 recalled management items.
@@ -26,6 +26,7 @@ def test_shipped_instruments_load_with_their_modules_items_and_weights(instrumen
     assert (item2.weight, item2.hazard, item2.status, item2.group_code) == (12.5, "A", "confirmed", "2.1")
     assert item2.ratings["low"] == "Current safety standards not applied"
     herc = instruments["herp_checklist"]
+    assert (herc.code, herc.version) == ("who-euro-herc-2011", "2011-jedel.2")
     assert InstrumentSection.objects.filter(instrument=herc).count() == 9
     assert InstrumentItem.objects.filter(instrument=herc).count() == 52
     assert InstrumentItem.objects.filter(instrument=herc, evidence_required=False).count() == 0
@@ -33,8 +34,21 @@ def test_shipped_instruments_load_with_their_modules_items_and_weights(instrumen
 
 def test_loading_the_same_files_again_changes_nothing(instruments):
     again = instruments_load(shipped_files())
-    assert [r.created for r in again] == [False, False]
-    assert Instrument.objects.count() == 2
+    assert [r.created for r in again] == [False, False, False, False]
+    assert Instrument.objects.count() == 4
+    # v1 and v2 of each instrument; the later version stays the current one.
+    assert list(Instrument.objects.filter(current=True).order_by("code").values_list("code", "version")) == [
+        ("who-euro-herc-2011", "2011-jedel.2"), ("who-hsi-2015", "2015-jedel.2")]
+
+
+def test_an_installation_with_v1_gets_v2_as_current_and_keeps_v1(db):
+    v1 = [(name, text) for name, text in shipped_files() if name.endswith(".v1.json")]
+    assert [r.created for r in instruments_load(v1)] == [True, True]
+    upgrade = instruments_load(shipped_files())
+    assert [(r.instrument.version, r.created) for r in upgrade] == [
+        ("2011-jedel.1", False), ("2011-jedel.2", True), ("2015-jedel.1", False), ("2015-jedel.2", True)]
+    assert list(Instrument.objects.order_by("code", "version").values_list("version", "current")) == [
+        ("2011-jedel.1", False), ("2011-jedel.2", True), ("2015-jedel.1", False), ("2015-jedel.2", True)]
 
 
 def _bad_hsi() -> str:
@@ -80,11 +94,11 @@ def test_same_version_with_other_content_is_refused(instruments):
 
 
 def test_a_new_version_becomes_current_and_the_old_one_stays(instruments):
-    doc = json.loads(dict(shipped_files())["who-hsi-2015.v1.json"])
-    doc["version"] = "2015-jedel.2"
-    instruments_load([("v2.json", json.dumps(doc))])
+    doc = json.loads(dict(shipped_files())["who-hsi-2015.v2.json"])
+    doc["version"] = "2015-jedel.3"
+    instruments_load([("v3.json", json.dumps(doc))])
     assert list(Instrument.objects.filter(code="who-hsi-2015").order_by("pk").values_list("version", "current")) == [
-        ("2015-jedel.1", False), ("2015-jedel.2", True)]
+        ("2015-jedel.1", False), ("2015-jedel.2", False), ("2015-jedel.3", True)]
 
 
 def test_cli_loads_the_shipped_files_and_reports_bad_lines(db, tmp_path):
@@ -92,7 +106,10 @@ def test_cli_loads_the_shipped_files_and_reports_bad_lines(db, tmp_path):
     result = runner.invoke(app, ["preparedness", "load-instruments"])
     assert result.exit_code == 0, result.output
     assert "who-hsi-2015 2015-jedel.1: loaded (68 items)" in result.output
+    assert "who-hsi-2015 2015-jedel.2: loaded (68 items)" in result.output
     assert "who-euro-herc-2011 2011-jedel.1: loaded (52 items)" in result.output
+    assert "who-euro-herc-2011 2011-jedel.2: loaded (52 items)" in result.output
+    assert Instrument.objects.get(code="who-hsi-2015", current=True).version == "2015-jedel.2"
     bad = tmp_path / "bad.json"
     bad.write_text(_bad_hsi(), encoding="utf-8")
     checked = runner.invoke(app, ["preparedness", "load-instruments", "--check", str(bad)])

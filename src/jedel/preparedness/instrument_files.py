@@ -157,6 +157,7 @@ class _Checker:
             self.item_codes.add(code)
         self.text_field(obj, path, "title", max_len=400)
         self.i18n(obj, path, "title", max_len=400)
+        self.text_field(obj, path, "not_applicable_when", max_len=4000, required=False)
         self.i18n(obj, path, "not_applicable_when", max_len=4000)
         self.ratings_i18n(obj, path)
         self.status(obj, path)

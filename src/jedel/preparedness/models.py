@@ -24,12 +24,20 @@ class Instrument(TimeStampedModel):
     status_note = models.TextField(blank=True)
     sha256 = models.CharField(max_length=64)
     current = models.BooleanField(default=True)
+    translations = models.JSONField(default=dict, blank=True)  # language -> {"title": ...}; English is `title`
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["code", "version"], name="prep_instrument_version")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.version}"
+
+    def title_in(self, language: str) -> str:
+        return str(self.translations.get(language[:2], {}).get("title") or self.title)
+
+    @property
+    def local_title(self) -> str:
+        return self.title_in(get_language() or "en")
 
 
 class InstrumentSection(models.Model):
@@ -73,7 +81,9 @@ class InstrumentItem(models.Model):
     ratings = models.JSONField(default=dict, blank=True)  # level -> its definition on the checklist
     evidence_required = models.BooleanField(default=False)
     position = models.PositiveSmallIntegerField()
-    # language -> {"title", "group_title", "ratings": {level: text}}; missing texts fall back to the English ones.
+    not_applicable_when = models.TextField(blank=True)  # when the checklist says the item may be left out
+    # language -> {"title", "group_title", "ratings": {level: text}, "not_applicable_when"}; missing texts fall
+    # back to the English ones.
     translations = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -97,6 +107,13 @@ class InstrumentItem(models.Model):
     @property
     def local_ratings(self) -> dict[str, str]:
         return self.ratings_in(get_language() or "en")
+
+    def not_applicable_when_in(self, language: str) -> str:
+        return str(self.translations.get(language[:2], {}).get("not_applicable_when") or self.not_applicable_when)
+
+    @property
+    def local_not_applicable_when(self) -> str:
+        return self.not_applicable_when_in(get_language() or "en")
 
     def ratings_in(self, language: str) -> dict[str, str]:
         """Rating texts by level in `language`, each falling back to English on its own."""

@@ -2,27 +2,20 @@
 tasks) and a hospital emergency response plan (completeness, activation levels, call-down list, action cards,
 surge figures, the checklist with statuses and evidence).
 
-Text needs a font with Cyrillic and Kazakh letters: the first of JEDEL_PDF_FONT (a .ttf path, setting) and the
-DejaVu / Liberation / Noto fonts Debian installs (the same rule as the incidents app's tag sheets; the two apps do
-not import each other). Without one the PDF is printed with the core font and letters outside Latin-1 become "?".
+Text needs a font with Cyrillic and Kazakh letters (common.pdf_fonts, as for the tag sheets). Without one the PDF
+is printed with the core font and letters outside Latin-1 become "?".
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
-FONT_CANDIDATES = (
-    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
-    ("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
-     "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf"),
-    ("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf", "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf"),
-)
+from jedel.common.pdf_fonts import unicode_fonts
+
 # Category colours, the same as the pages' badges (preparedness.css), so a printout reads like the screen.
 CATEGORY_RGB = {"A": (46, 125, 50), "B": (138, 109, 0), "C": (198, 40, 40)}
 STATUS_RGB = {"done": (27, 94, 32), "in_progress": (109, 82, 0), "missing": (155, 28, 28)}
@@ -37,7 +30,7 @@ class _Doc:
         self.pdf.set_auto_page_break(True, margin=15)
         self.pdf.set_creator("Jedel")
         self.pdf.set_title(title)
-        fonts = _fonts()
+        fonts = unicode_fonts()
         if fonts is not None:
             self.pdf.add_font("body", "", fonts[0])
             self.pdf.add_font("body", "B", fonts[1])
@@ -93,13 +86,6 @@ class _Doc:
         return bytes(self.pdf.output())
 
 
-def _fonts() -> tuple[str, str] | None:
-    configured = getattr(settings, "JEDEL_PDF_FONT", "") or ""
-    candidates = ((configured, configured),) + FONT_CANDIDATES if configured else FONT_CANDIDATES
-    for regular, bold in candidates:
-        if Path(regular).is_file():
-            return regular, bold if Path(bold).is_file() else regular
-    return None
 
 
 def _pct(x: float | None) -> str:
@@ -113,7 +99,7 @@ def assessment_pdf(*, assessment: Any, result: Any, sections: list[dict[str, Any
     doc = _Doc(f"{_('Hospital Safety Index')} · {a.facility.name}")
     doc.heading(f"{_('Hospital Safety Index')}: {a.facility.name}", 15)
     doc.para(f"{a.assessed_on:%Y-%m-%d} · {_('Evaluators')}: {', '.join(a.evaluators)} · "
-             f"{a.instrument.code} {a.instrument.version}", 9, (90, 90, 90))
+             f"{a.instrument.local_title} ({a.instrument.code} {a.instrument.version})", 9, (90, 90, 90))
     doc.pdf.ln(3)
     category = result.category.value if result.category else ""
     if category:
@@ -144,6 +130,11 @@ def assessment_pdf(*, assessment: Any, result: Any, sections: list[dict[str, Any
             rating = row["rating"]
             label = levels.get(rating.level, "") if rating else "—"
             doc.para(f"{row['item'].code}  {row['item'].local_title} — {label}", 8.5)
+            # The checklist's own wording of the chosen level (or of when the item may be left out).
+            meaning = (row["item"].local_not_applicable_when if rating.level == "not_applicable"
+                       else row["item"].local_ratings.get(rating.level, "")) if rating else ""
+            if meaning:
+                doc.para(f"    {meaning}", 8, (90, 90, 90))
             if rating and (rating.justification or rating.evidence):
                 doc.para(f"    {rating.justification} {rating.evidence}".rstrip(), 8, (90, 90, 90))
             for photo in row.get("photos", []):

@@ -23,8 +23,9 @@ class LoadResult:
 def _translations(obj: dict[str, Any], group: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
     """The file's optional `*_i18n` texts regrouped by language: {"ru": {"title": ..., "ratings": {...}}}."""
     out: dict[str, dict[str, Any]] = {}
-    for lang, text in (obj.get("title_i18n") or {}).items():
-        out.setdefault(lang, {})["title"] = text
+    for key in ("title", "not_applicable_when"):
+        for lang, text in (obj.get(f"{key}_i18n") or {}).items():
+            out.setdefault(lang, {})[key] = text
     for lang, texts in (obj.get("ratings_i18n") or {}).items():
         out.setdefault(lang, {})["ratings"] = dict(texts)
     for lang, text in ((group or {}).get("title_i18n") or {}).items():
@@ -40,7 +41,8 @@ def _write(parsed: ParsedInstrument) -> LoadResult:
     Instrument.objects.filter(code=doc["code"]).update(current=False)
     instrument = Instrument.objects.create(code=doc["code"], version=doc["version"], kind=doc["kind"],
                                            title=doc["title"], source=doc["source"],
-                                           status_note=doc.get("status_note", ""), sha256=parsed.sha256)
+                                           status_note=doc.get("status_note", ""), sha256=parsed.sha256,
+                                           translations=_translations(doc))
     position = 0
     sections = doc["modules"] if doc["kind"] == "hsi" else doc["components"]
     for s_pos, section in enumerate(sections):
@@ -58,6 +60,7 @@ def _write(parsed: ParsedInstrument) -> LoadResult:
                     code=item["code"], title=item["title"], weight=item.get("weight"), hazard=item.get("hazard") or "",
                     status=item["status"], ratings=item.get("ratings", {}),
                     evidence_required=item.get("evidence_required", False), position=position,
+                    not_applicable_when=item.get("not_applicable_when") or "",
                     translations=_translations(item, group)))
                 position += 1
         InstrumentItem.objects.bulk_create(items)
