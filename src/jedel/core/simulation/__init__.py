@@ -1,4 +1,5 @@
-"""MCI simulation: scenario specification (YAML) and earthquake casualty estimates."""
+"""MCI simulation: scenario specification (YAML), earthquake casualty estimates and a seeded Monte Carlo simulator
+of ambulances and hospital throughput under a pluggable distribution policy."""
 
 from jedel.core.simulation._yamlread import Problem, ScenarioError
 from jedel.core.simulation.earthquake import (
@@ -16,7 +17,11 @@ from jedel.core.simulation.earthquake import (
     pager_model,
     parse_towns_csv,
 )
+from jedel.core.simulation.inputs import RoadSpeeds, SimulationInput, scenes_from_points
+from jedel.core.simulation.outcomes import Estimate, Outcome, ReplicationResult, SimulationSummary, summarise
+from jedel.core.simulation.policies import POLICIES, DispatchView, Policy
 from jedel.core.simulation.scenario import parse_scenario, shipped_scenario, shipped_scenario_names
+from jedel.core.simulation.simulator import replication_seed, simulate, simulate_replication
 from jedel.core.simulation.spec import (
     BED_TYPES,
     AgeMix,
@@ -40,24 +45,33 @@ __all__ = [
     "BED_TYPES",
     "DEFAULT_INJURED_PER_DEATH",
     "DEFAULT_INJURED_SPLIT",
+    "POLICIES",
     "AgeMix",
     "AirAsset",
     "AirAssetKind",
     "AmbulanceStation",
     "CasualtyCounts",
+    "DispatchView",
     "EarthquakeHazard",
     "EarthquakeImpact",
+    "Estimate",
     "HazardKind",
     "HospitalSource",
     "HospitalSpec",
     "IncidentHazard",
     "IpeCoefficients",
+    "Outcome",
     "PagerFatalityModel",
     "Point",
+    "Policy",
     "Problem",
     "ReleaseWave",
+    "ReplicationResult",
+    "RoadSpeeds",
     "Scenario",
     "ScenarioError",
+    "SimulationInput",
+    "SimulationSummary",
     "StartSplit",
     "Town",
     "earthquake_impact",
@@ -67,6 +81,11 @@ __all__ = [
     "pager_model",
     "parse_scenario",
     "parse_towns_csv",
+    "replication_seed",
+    "scenes_from_points",
     "shipped_scenario",
     "shipped_scenario_names",
+    "simulate",
+    "simulate_replication",
+    "summarise",
 ]
