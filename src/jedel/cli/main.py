@@ -7,6 +7,7 @@ import os
 import typer
 
 from jedel.cli import distribute, facilities, incidents, interop, notify, platform, preparedness, tokens, triage, users
+from jedel.cli import simulate as simulate_cli
 from jedel.cli import transfers as transfers_cli
 from jedel.cli.groups import export_app, import_app
 
@@ -28,6 +29,7 @@ notify.register(app)
 incidents.register(app)
 preparedness.register(app)
 transfers_cli.register(app)
+simulate_cli.register(app)
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 
