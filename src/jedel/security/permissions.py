@@ -39,7 +39,7 @@ RECORD_VIOLENCE = declare("record_violence", roles=SECURITY_DESK,
                           description="Record a violence incident, its victims, perpetrators and evidence")
 VIEW_VIOLENCE_PERSONAL = declare("view_violence_personal", roles={Role.FACILITY_MANAGER, Role.SECURITY_OFFICER},
                                  description="Read names of victims and perpetrators and open evidence files "
-                                             "(the facility's own manager and security officers only)")
+                                             "(facility or region scope only)")
 
 
 def _facility_target(facility_id: int, region_id: int) -> Target:
