@@ -34,6 +34,7 @@ from jedel.security.models_registry import ViolenceIncident
 from jedel.security.permissions import ANSWER_PANIC, MANAGE_BUTTONS, RAISE_PANIC, WATCH_PANIC
 from jedel.security.realtime import STREAM
 from jedel.security.services.paging import page_send, page_stop
+from jedel.security.services.posture import managed_button
 
 log = logging.getLogger(__name__)
 TOKEN_PREFIX = "jpb_"
@@ -78,10 +79,7 @@ def button_create(*, actor: Principal | None, facility_id: int, location: str,
 
 def button_revoke(*, actor: Principal | None, button_id: int, now: datetime | None = None) -> PanicButton:
     """Revoke a button's secret: its presses are refused from now on (a revoked button stays revoked)."""
-    button = PanicButton.objects.select_related("facility").filter(pk=button_id).first()
-    if button is None:
-        raise NotFound(SecurityError.BUTTON_NOT_FOUND)
-    require(actor, MANAGE_BUTTONS, button, object_type="panic_button", object_id=button.pk)
+    button = managed_button(actor, button_id)
     assert actor is not None
     now = now or utcnow()
     with transaction.atomic():

@@ -64,12 +64,18 @@ def posture_save(*, actor: Principal | None, facility_id: int, version: int, dat
     return posture
 
 
-def button_tested(*, actor: Principal | None, button_id: int, now: datetime | None = None) -> PanicButton:
-    """Record that a button was tested now (the compliance dashboard flags buttons not tested for 90 days)."""
+def managed_button(actor: Principal | None, button_id: int) -> PanicButton:
+    """The button (404 when none) once `actor` may manage its facility's buttons (403 otherwise)."""
     button = PanicButton.objects.select_related("facility").filter(pk=button_id).first()
     if button is None:
         raise NotFound(SecurityError.BUTTON_NOT_FOUND)
     require(actor, MANAGE_BUTTONS, button, object_type="panic_button", object_id=button.pk)
+    return button
+
+
+def button_tested(*, actor: Principal | None, button_id: int, now: datetime | None = None) -> PanicButton:
+    """Record that a button was tested now (the compliance dashboard flags buttons not tested for 90 days)."""
+    button = managed_button(actor, button_id)
     assert actor is not None
     now = now or utcnow()
     with transaction.atomic():
