@@ -200,9 +200,9 @@ class Client:
     async def frame(self, timeout: float = 10) -> dict[str, Any]:
         return json.loads(await asyncio.wait_for(self.ws.recv(), timeout))  # type: ignore[no-any-return]
 
-    async def subscribe(self, after: int | None) -> list[dict[str, Any]]:
-        """Subscribe to capacity; every frame up to and including 'subscribed'."""
-        await self.ws.send(json.dumps({"type": "subscribe", "stream": "capacity", "after": after}))
+    async def subscribe(self, after: int | None, stream: str = "capacity") -> list[dict[str, Any]]:
+        """Subscribe to `stream`; every frame up to and including 'subscribed'."""
+        await self.ws.send(json.dumps({"type": "subscribe", "stream": stream, "after": after}))
         out = [await self.frame()]
         while out[-1]["type"] not in {"subscribed", "reset", "error"}:
             out.append(await self.frame())
