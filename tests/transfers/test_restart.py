@@ -1,7 +1,8 @@
-"""A transfer survives a server crash: against the production (ASGI) server, a request is made, accepted and given
-an ambulance; the server is killed (SIGKILL, no shutdown) and another started on the same database. The transfer,
-its timeline, its mission and the ambulance's status are all there; repeating the last step changes nothing; the
-crew goes on with the next step; and the transfers stream replays every event to a console that missed them."""
+"""A transfer survives a server crash: against the production (ASGI) server, a request is made, accepted and
+given an ambulance; the server is killed (SIGKILL, no shutdown) and another started on the same database. The
+transfer, its timeline, its mission and the ambulance's status are all there; repeating the last step changes
+nothing; the crew goes on with the next step; and the transfers stream replays every event to a console that
+missed them."""
 
 from __future__ import annotations
 
@@ -47,7 +48,8 @@ def test_a_transfer_and_its_mission_survive_a_server_crash(request, tmp_path):
         after = _get(base, coordinator, f"transfers/{made['id']}")
         assert after == before
         assert (after["transfer"]["state"], after["transfer"]["version"]) == ("transport_arranged", 3)
-        assert [e["kind"] for e in after["events"]] == ["transfer.requested", "transfer.accepted", "transfer.arranged"]
+        assert [e["kind"] for e in after["events"]] == [
+            "transfer.requested", "transfer.accepted", "transfer.arranged"]
         fleet = {a["call_sign"]: a["status"] for a in _get(base, coordinator, "transport-assets")}
         assert fleet["ALA-03"] == "on_mission"
 
@@ -58,8 +60,8 @@ def test_a_transfer_and_its_mission_survive_a_server_crash(request, tmp_path):
         assert step["step"] == "at_patient"
 
         events = asyncio.run(_transfer_events(server.url, coordinator))
-    # Each step is filed for the sending and the receiving hospital: two events a step; the ambulance's new status
-    # once, for its region.
+    # Each step is filed for the sending and the receiving hospital: two events a step; the ambulance's new
+    # status once, for its region.
     assert events == [(1, "transfer.requested"), (2, "transfer.requested"), (3, "transfer.accepted"),
                       (4, "transfer.accepted"), (5, "transfer.arranged"), (6, "transfer.arranged"),
                       (7, "asset.status"), (8, "mission.at_patient"), (9, "mission.at_patient")]

@@ -21,8 +21,9 @@ STREAM = register_stream("transfers")
 
 def transfer_changed_publish(transfer: Transfer, kind: str, *, left: Facility | None = None) -> None:
     """`kind`: transfer.requested / .accepted / .rejected / .routed / .arranged / .departed / .arrived /
-    .cancelled / .expired / mission.<step> (at_patient, departed, …); inside the write's transaction. `left`: the destination a re-routing took
-    the transfer away from; its side is told too, or its pages would list the transfer until their next re-read."""
+    .cancelled / .expired / mission.<step> (at_patient, departed, …); inside the write's transaction.
+    `left`: the destination a re-routing took the transfer away from; its side is told too, or its pages would
+    list the transfer until their next re-read."""
     data: dict[str, Any] = {"transfer": transfer.pk, "state": transfer.state, "urgency": transfer.urgency,
                             "mode": transfer.mode, "version": transfer.version, "exercise": transfer.exercise}
     places = [(transfer.origin.region_id, transfer.origin_id)]
