@@ -45,6 +45,8 @@ bench: setup
 	$(BIN)/python bench/mci_load.py --seconds 30 --saturation-seconds 10 --boards 100 --board-seconds 20 | tee bench/results/mci_load.json
 # Panic alarms: press -> console with 500 consoles, and a kill -9 durability run (PostgreSQL + Redis).
 	$(BIN)/python bench/security_load.py | tee bench/results/security_load.json
+# The MCI simulator against the same model in SimPy (5,000 casualties, 1,000 replications; about 4 minutes).
+	$(BIN)/python bench/simulation.py | tee bench/results/simulation.json
 
 # Maintainers: refresh catalogues after changing strings (needs GNU gettext); .mo files are committed so
 # users need no gettext.
