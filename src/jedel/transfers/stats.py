@@ -16,7 +16,7 @@ from django.conf import settings
 from jedel.accounts.policy import Principal
 from jedel.accounts.services import require
 from jedel.transfers.clocks import stage_minutes
-from jedel.transfers.models import Decline
+from jedel.transfers.models import Decline, Transfer
 from jedel.transfers.permissions import VIEW_TRANSFER_STATS
 from jedel.transfers.selectors import transfer_rows_all
 
@@ -44,17 +44,22 @@ def _median(values: list[float]) -> float | None:
     return round(median(values), 1) if values else None
 
 
-def transfer_stats(*, viewer: Principal | None, since: datetime | None = None) -> list[StatsRow]:
-    """One row per (region, month), sorted; the share by air counts transfers that got transport."""
+def transfer_stats(*, viewer: Principal | None, since: datetime | None = None,
+                   by_region: bool = True) -> list[StatsRow]:
+    """One row per (region, month), sorted; the share by air counts transfers that got transport. Without
+    `by_region`, one row per month for the whole country (region "")."""
     require(viewer, VIEW_TRANSFER_STATS, object_type="transfer_stats")
     tz = ZoneInfo(settings.TIME_ZONE)
+
+    def key(t: Transfer) -> tuple[str, str]:
+        return (t.origin.region.iso_code if by_region else "", t.requested_at.astimezone(tz).strftime("%Y-%m"))
+
     groups: dict[tuple[str, str], list] = defaultdict(list)
     for t in transfer_rows_all(since=since):
-        groups[(t.origin.region.iso_code, t.requested_at.astimezone(tz).strftime("%Y-%m"))].append(t)
+        groups[key(t)].append(t)
     declines: dict[tuple[str, str], int] = defaultdict(int)
     for d in Decline.objects.select_related("transfer__origin__region"):
-        t = d.transfer
-        declines[(t.origin.region.iso_code, t.requested_at.astimezone(tz).strftime("%Y-%m"))] += 1
+        declines[key(d.transfer)] += 1
     rows = []
     for (region, month), items in sorted(groups.items()):
         stages = [stage_minutes(t) for t in items]

@@ -20,6 +20,7 @@ from jedel.transfers import selectors
 from jedel.transfers.clocks import waiting_min
 from jedel.transfers.models import Transfer, Urgency
 from jedel.transfers.stats import declines_by_facility, stats_csv as stats_text, transfer_stats
+from jedel.transfers.stats_chart import stage_chart
 
 MOVING = ("transport_arranged", "departed")
 
@@ -96,10 +97,11 @@ def stats_page(request: HttpRequest) -> HttpResponse:
     viewer = principal_for_user(request.user)
     try:
         rows = transfer_stats(viewer=viewer)
+        chart = stage_chart(transfer_stats(viewer=viewer, by_region=False))
         declines = declines_by_facility(viewer=viewer)
     except DomainError as exc:
         return domain_error_page(request, exc)
-    return render(request, "transfers/stats.html", {"rows": rows, "declines": declines})
+    return render(request, "transfers/stats.html", {"rows": rows, "declines": declines, "chart": chart})
 
 
 @login_required
