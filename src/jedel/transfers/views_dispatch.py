@@ -101,7 +101,9 @@ def stats_page(request: HttpRequest) -> HttpResponse:
         declines = declines_by_facility(viewer=viewer)
     except DomainError as exc:
         return domain_error_page(request, exc)
-    return render(request, "transfers/stats.html", {"rows": rows, "declines": declines, "chart": chart})
+    names = {r.iso_code: r.name for r in region_list(viewer=viewer)}  # people read names; the CSV keeps codes
+    named = [(names.get(r.region, r.region), r) for r in rows]
+    return render(request, "transfers/stats.html", {"rows": named, "declines": declines, "chart": chart})
 
 
 @login_required
