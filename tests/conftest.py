@@ -47,3 +47,15 @@ def _fresh_status_entries():
     board_live.LIVE_PART_GENERATION = uuid.uuid4().hex  # cached MCI board parts of earlier tests never match
     yield
     status_cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language: a page requested in Russian leaves the test thread's language
+    active (LocaleMiddleware activates it per request and nothing deactivates it), and a later test that formats
+    text outside a request would read Russian (seen on the PostgreSQL pass: 'active: да → нет')."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()

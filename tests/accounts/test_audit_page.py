@@ -122,3 +122,14 @@ def test_audit_filter_days_at_the_calendar_edges_are_refused_not_overflowed(worl
     assert client.get("/api/accounts/audit?since=2000-01-01&until=2099-12-31").status_code == 200
     # The page treats an impossible day as no filter, as it does an unreadable one.
     assert client.get("/accounts/audit/?until=9999-12-31").status_code == 200
+
+
+def test_audit_paging_beyond_any_real_offset_is_refused_not_a_500(world):
+    """`offset=2**63` reached PostgreSQL as an OFFSET it refuses (bigint out of range): a 500 found by the fuzzer."""
+    client = Client()
+    client.force_login(world["national"])
+    for query in (f"offset={2**63}", f"limit={2**63}", f"offset={2**53 + 1}"):
+        response = client.get(f"/api/accounts/audit?{query}")
+        assert response.status_code == 422, query
+        assert response.json()["detail"][0]["loc"][-1] == query.split("=")[0], query
+    assert client.get(f"/api/accounts/audit?offset={2**53}").json() == []

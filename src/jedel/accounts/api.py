@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from jedel.accounts import administration, selectors
 from jedel.accounts.audit_text import action_label, change_lines
@@ -38,8 +38,9 @@ class AuditQuery(Schema):
     facility: str = ""
     since: ApiDate | None = None
     until: ApiDate | None = None
-    limit: int = 200
-    offset: int = 0
+    # Beyond 2**53 a number is nonsense here, and past 2**63 PostgreSQL refuses the OFFSET (a 500): 422 instead.
+    limit: int = Field(200, le=2**53)
+    offset: int = Field(0, le=2**53)
 
 
 def _audit_out(e: AuditEvent) -> AuditEventOut:
