@@ -47,6 +47,9 @@ bench: setup
 	$(BIN)/python bench/security_load.py | tee bench/results/security_load.json
 # The MCI simulator against the same model in SimPy (5,000 casualties, 1,000 replications; about 4 minutes).
 	$(BIN)/python bench/simulation.py | tee bench/results/simulation.json
+# Distribution policies in the simulator on the Almaty night scenario (about 1.5 minutes), and the Dask speed-up.
+	$(BIN)/python bench/distribution_sim.py | tee bench/results/distribution_sim.json
+	$(BIN)/python bench/simulation_scaleout.py | tee bench/results/simulation_scaleout.json
 
 # Maintainers: refresh catalogues after changing strings (needs GNU gettext); .mo files are committed so
 # users need no gettext.

@@ -110,7 +110,7 @@ def test_invalid_scenario_every_problem_with_its_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (("--policy", "fastest"), "error: --policy: must be one of nearest, nearest_available, rpm_greedy, not 'fastest'"),
+    (("--policy", "fastest"), "error: --policy: must be one of nearest, nearest_available, rpm_greedy, optimal, not 'fastest'"),
     (("--replications", "0"), "error: --replications: must be at least 1, not 0"),
 ])
 def test_bad_options_one_line(args: tuple[str, ...], message: str) -> None:

@@ -7,6 +7,14 @@ capacity board (hospitals with a current report and MCI receiving capacity). Ear
 estimated over the shipped GeoNames towns. Bad input: one ``error:`` line per problem on stderr and exit
 code 2, as every command.
 
+`jedel sweep` runs every combination of road-ambulance fleet size (``--fleet``, the scenario's stations
+scaled in proportion), policy and, for a policy that re-plans, re-plan interval, on the same seed.
+
+Scale-out (:mod:`jedel.core.simulation.scaleout`): ``--workers N`` runs the replications on a local Dask
+cluster of N processes (0, the default, in this process); ``--scheduler ADDRESS`` (default:
+``JEDEL_DASK_SCHEDULER``) on a running Dask cluster instead. The figures do not depend on where they run.
+``--plot FILE.svg`` writes a box plot of the deaths of every replication.
+
 Reproducible: the same scenario, policy, seed and replications give the same figures; the scenario draws
 (RPMs, release order) use ``numpy.random.default_rng(seed)``, replication ``k`` uses
 ``SeedSequence(seed, spawn_key=(k,))`` (:func:`jedel.core.simulation.replication_seed`).
@@ -16,9 +24,11 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import numpy as np
 import typer
@@ -45,6 +55,8 @@ from jedel.core.simulation import (
     simulate_replication,
     summarise,
 )
+from jedel.core.simulation.plots import box_plot_svg
+from jedel.core.simulation.scaleout import Progress, simulate_distributed
 from jedel.core.simulation.state import build_network
 
 _POLICY_NAMES = ", ".join(POLICIES)
@@ -117,34 +129,114 @@ def _towns() -> tuple[Town, ...]:
     return parse_towns_csv(text)
 
 
-def run_replications(inp: SimulationInput, policy: str, seed: int, replications: int) -> SimulationSummary:
-    """`jedel.core.simulation.simulate` one replication at a time, under a progress bar on stderr."""
+@contextmanager
+def progress_bar(total: int, *, dask: bool = False) -> Iterator[Progress]:
+    """A Rich progress bar on stderr, as a ``progress(done, total)`` callback. With ``dask``, Dask's INFO
+    records (workers starting and stopping), which the project's logging would print, are held back."""
+    import logging
+
+    if dask:
+        import distributed  # noqa: F401  (its import sets the "distributed" logger to INFO: import it first)
+    dask_log = logging.getLogger("distributed")
+    level = dask_log.level
+    dask_log.setLevel(max(level, logging.WARNING))
+    try:
+        with _bar(total) as progress:
+            yield progress
+    finally:
+        dask_log.setLevel(level)
+
+
+@contextmanager
+def _bar(total: int) -> Iterator[Progress]:
     from django.utils.translation import gettext as _
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress as Bar
 
-    net = build_network(inp)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    results = []
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(_("replications"), total=replications)
-        for k in range(replications):
-            results.append(simulate_replication(net, POLICIES[policy], replication_seed(seed, k)))
-            bar.advance(task)
-    return summarise(results)
+    with Bar(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(_("replications"), total=total)
+        yield lambda done, _total: bar.update(task, completed=done)
+
+
+def _dask_failed(exc: Exception) -> NoReturn:
+    from django.utils.translation import gettext as _
+
+    fail(_("the Dask cluster cannot run the simulation: %(reason)s") % {"reason": exc})
+
+
+def run_replications(
+    inp: SimulationInput, policy: str, seed: int, replications: int, *, workers: int = 0,
+    scheduler: str | None = None,
+) -> SimulationSummary:
+    """`jedel.core.simulation.simulate` under a progress bar on stderr: one replication at a time in this
+    process, or on Dask (a local cluster of ``workers`` processes, or the cluster at ``scheduler``)."""
+    with progress_bar(replications, dask=bool(workers or scheduler)) as progress:
+        if workers == 0 and not scheduler:
+            net = build_network(inp)
+            results = []
+            for k in range(replications):
+                results.append(simulate_replication(net, POLICIES[policy], replication_seed(seed, k)))
+                progress(k + 1, replications)
+            return summarise(results)
+        try:
+            return simulate_distributed(inp, policy, replications, seed, scheduler=scheduler or None,
+                                        workers=workers, progress=progress)
+        except (OSError, TimeoutError) as exc:  # scheduler unreachable, workers that cannot start
+            _dask_failed(exc)
 
 
 def _number(value: float) -> float | None:
     return None if math.isnan(value) else value
 
 
-def summary_json(summary: SimulationSummary) -> dict[str, dict[str, float | int | None]]:
+def estimates_json(estimates: Mapping[str, Estimate]) -> dict[str, dict[str, float | int | None]]:
     """The shown metrics as ``{name: {mean, low, high, n}}`` (NaN, e.g. no treated casualty, as null)."""
     out: dict[str, dict[str, float | int | None]] = {}
     for name in METRICS:
-        e = summary.estimates[name]
+        e = estimates[name]
         out[name] = {"mean": _number(e.mean), "low": _number(e.low), "high": _number(e.high), "n": e.n}
     return out
+
+
+def summary_json(summary: SimulationSummary) -> dict[str, dict[str, float | int | None]]:
+    """:func:`estimates_json` of a summary."""
+    return estimates_json(summary.estimates)
+
+
+def _package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("jedel")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return ""
+
+
+def _write_plot(path: Path, svg: str) -> None:
+    from django.utils.translation import gettext as _
+
+    try:
+        path.write_text(svg, encoding="utf-8")
+    except OSError as exc:
+        fail(_("%(path)s: cannot write: %(reason)s") % {"path": path, "reason": exc.strerror or exc})
+
+
+def _check_options(workers: int, plot: Path | None) -> None:
+    """``--workers`` and ``--plot``, checked before minutes of simulation rather than after."""
+    import errno
+    import os
+
+    from django.utils.translation import gettext as _
+
+    if workers < 0:
+        fail(_("--workers: must be 0 or more, not %(n)d") % {"n": workers})
+    if plot is not None:
+        folder = plot.parent
+        code = errno.ENOENT if not folder.is_dir() else None if os.access(folder, os.W_OK) else errno.EACCES
+        if code is not None:
+            fail(_("%(path)s: cannot write: %(reason)s") % {"path": plot, "reason": os.strerror(code)})
 
 
 def _shown(name: str, value: float) -> str:
@@ -168,6 +260,25 @@ def _print_table(title: str, caption: str, estimates: dict[str, Estimate]) -> No
     Console(soft_wrap=True).print(table)
 
 
+_WORKERS_HELP = "Dask worker processes of a local cluster; 0 runs in this process"
+_SCHEDULER_HELP = "address of a running Dask scheduler (tcp://host:8786); overrides --workers"
+SCHEDULER_ENV = "JEDEL_DASK_SCHEDULER"
+
+
+def _scenario_input(name_or_path: str, seed: int) -> tuple[Scenario, str, SimulationInput]:
+    """The scenario, its shown name and the simulator input (scenario draws from ``default_rng(seed)``)."""
+    from django.utils.translation import gettext as _
+
+    parsed, shown_name = _load(name_or_path)
+    hospitals = _registry_hospitals() if parsed.hospitals.from_registry else None
+    towns = _towns() if isinstance(parsed.hazard, EarthquakeHazard) else ()
+    try:
+        inp = scenario_input(parsed, rng=np.random.default_rng(seed), towns=towns, hospitals=hospitals)
+    except ValueError as exc:
+        fail(_("cannot simulate this scenario: %(reason)s") % {"reason": exc})
+    return parsed, shown_name, inp
+
+
 def simulate(
     scenario: Annotated[str, typer.Argument(
         help="shipped scenario name (e.g. shymkent_market_explosion) or a YAML file")],
@@ -175,11 +286,16 @@ def simulate(
     replications: Annotated[int, typer.Option(help="Monte Carlo replications")] = 100,
     seed: Annotated[int, typer.Option(help="root seed (same seed, same figures)")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
+    workers: Annotated[int, typer.Option(help=_WORKERS_HELP)] = 0,
+    scheduler: Annotated[str | None, typer.Option(envvar=SCHEDULER_ENV, help=_SCHEDULER_HELP)] = None,
+    plot: Annotated[Path | None, typer.Option(
+        help="write a box plot of deaths per replication (SVG)")] = None,
 ) -> None:
     """Simulate the response to a scenario: deaths, bounds, times to care and use, with 95 % intervals."""
     setup()
     from django.utils.translation import gettext as _
 
+    _check_options(workers, plot)
     if policy not in POLICIES:
         fail(_("--policy: must be one of %(names)s, not %(policy)r")
              % {"names": _POLICY_NAMES, "policy": policy})
@@ -187,27 +303,24 @@ def simulate(
         fail(_("--replications: must be at least 1, not %(n)d") % {"n": replications})
     if seed < 0:
         fail(_("--seed: must be 0 or more, not %(seed)d") % {"seed": seed})
-    parsed, shown_name = _load(scenario)
-    hospitals = _registry_hospitals() if parsed.hospitals.from_registry else None
-    towns = _towns() if isinstance(parsed.hazard, EarthquakeHazard) else ()
-    try:
-        inp = scenario_input(parsed, rng=np.random.default_rng(seed), towns=towns, hospitals=hospitals)
-    except ValueError as exc:
-        fail(_("cannot simulate this scenario: %(reason)s") % {"reason": exc})
-    summary = run_replications(inp, policy, seed, replications)
+    parsed, shown_name, inp = _scenario_input(scenario, seed)
+    summary = run_replications(inp, policy, seed, replications, workers=workers, scheduler=scheduler)
     counts = category_counts(inp)
     n_ambulances = int(np.asarray(inp.station_ambulances).sum())
     n_hospitals = int(np.asarray(inp.hospital_lat_deg).shape[0])
+    if plot is not None:
+        runs = [r.metrics() for r in summary.replications]
+        groups = [(policy, [m["deaths"] for m in runs]),
+                  (_("no care (upper bound)"), [m["no_care_deaths"] for m in runs]),
+                  (_("uncapacitated care (lower bound)"), [m["uncapacitated_deaths"] for m in runs])]
+        _write_plot(plot, box_plot_svg(
+            groups, title=_("%(scenario)s: deaths by the horizon, %(n)d replications, seed %(seed)d") % {
+                "scenario": parsed.name, "n": replications, "seed": seed},
+            x_label=_("policy and bounds"), y_label=_("deaths per replication")))
     if as_json:
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            package_version = version("jedel")
-        except PackageNotFoundError:  # run from a source tree that was never installed
-            package_version = ""
         typer.echo(json.dumps({
             "scenario": parsed.name, "source": shown_name, "policy": policy, "seed": seed,
-            "replications": replications, "version": package_version, "casualties": counts,
+            "replications": replications, "version": _package_version(), "casualties": counts,
             "ambulances": n_ambulances, "hospitals": n_hospitals, "metrics": summary_json(summary),
         }, ensure_ascii=False, indent=2))
         return
@@ -220,5 +333,8 @@ def simulate(
 
 
 def register(app: typer.Typer) -> None:
-    """Add the `simulate` command to the `jedel` app."""
+    """Add the `simulate` and `sweep` commands to the `jedel` app."""
+    from jedel.cli.sweep import sweep  # the sweep builds on this module's helpers
+
     app.command("simulate")(simulate)
+    app.command("sweep")(sweep)

@@ -30,8 +30,11 @@ from jedel.core.simulation.earthquake import (
 )
 from jedel.core.simulation.inputs import RoadSpeeds, SimulationInput, scenes_from_points
 from jedel.core.simulation.outcomes import Estimate, Outcome, ReplicationResult, SimulationSummary, summarise
+from jedel.core.simulation.plots import box_plot_svg
 from jedel.core.simulation.policies import POLICIES, DispatchView, Policy
+from jedel.core.simulation.policy_optimal import OptimalPolicy
 from jedel.core.simulation.scenario import parse_scenario, shipped_scenario, shipped_scenario_names
+from jedel.core.simulation.scaleout import SweepRow, simulate_distributed, sweep, with_fleet
 from jedel.core.simulation.simulator import replication_seed, simulate, simulate_replication
 from jedel.core.simulation.spec import (
     BED_TYPES,
@@ -73,6 +76,7 @@ __all__ = [
     "HospitalSpec",
     "IncidentHazard",
     "IpeCoefficients",
+    "OptimalPolicy",
     "Outcome",
     "PagerFatalityModel",
     "Point",
@@ -87,7 +91,9 @@ __all__ = [
     "SimulationInput",
     "SimulationSummary",
     "StartSplit",
+    "SweepRow",
     "Town",
+    "box_plot_svg",
     "category_counts",
     "earthquake_impact",
     "exposure_by_mmi",
@@ -106,6 +112,11 @@ __all__ = [
     "shipped_scenario",
     "shipped_scenario_names",
     "simulate",
+    "simulate_distributed",
     "simulate_replication",
     "summarise",
+    "sweep",
+    "with_fleet",
 ]
+
+POLICIES["optimal"] = OptimalPolicy()  # here, not in policies.py: policy_optimal imports policies
