@@ -55,9 +55,7 @@ class DispatchView:
 
     def start_priority_pick(self) -> int:
         """Waiting casualty first by START rank, then earliest release, then lowest index."""
-        net = self.network
-        order = np.lexsort((self.waiting, net.release_min[self.waiting], net.category[self.waiting]))
-        return int(self.waiting[order[0]])
+        return int(self.waiting[np.argmin(self.network.start_rank[self.waiting])])
 
 
 Policy = Callable[[DispatchView], tuple[int, int] | None]

@@ -79,6 +79,8 @@ class Network:
         direct_min: minutes from each casualty's scene to its nearest hospital (the uncapacitated bound).
         death_after_min: minutes after onset at which each casualty's RPM reaches 0 (inf: never).
         physiology: the death rule (module docstring).
+        start_rank: each casualty's place in START priority order (category, then release minute, then
+            index): the policies' pick is the waiting casualty of lowest rank, without sorting at every dispatch.
     """
 
     inp: SimulationInput
@@ -92,6 +94,7 @@ class Network:
     release_min: NDArray[np.float64]
     rpm0: NDArray[np.intp]
     category: NDArray[np.int8]
+    start_rank: NDArray[np.intp]
 
 
 def build_network(inp: SimulationInput) -> Network:
@@ -120,6 +123,9 @@ def build_network(inp: SimulationInput) -> Network:
     )
     release = np.asarray(inp.casualty_release_min, dtype=np.float64)
     rpm0 = np.asarray(inp.casualty_rpm, dtype=np.intp)
+    category = np.asarray(inp.casualty_category, dtype=np.int8)
+    start_rank = np.empty(category.size, dtype=np.intp)
+    start_rank[np.lexsort((np.arange(category.size), release, category))] = np.arange(category.size)
     return Network(
         inp=inp,
         travel_min=travel,
@@ -131,5 +137,6 @@ def build_network(inp: SimulationInput) -> Network:
         physiology=physiology,
         release_min=release,
         rpm0=rpm0,
-        category=np.asarray(inp.casualty_category, dtype=np.int8),
+        category=category,
+        start_rank=start_rank,
     )
