@@ -129,3 +129,23 @@ def test_a_live_part_is_rendered_by_one_request_while_the_others_of_the_process_
         t.join(10)
     assert (len(calls), results) == (1, ["<section>once</section>"] * 4)
     cache.delete("mci-live:test-key")
+
+
+def test_a_request_that_missed_the_cache_as_the_rendering_ended_reads_it_instead_of_rendering_again():
+    """The race the burst test met on a loaded machine (2 renderings): a board read the cache just before the
+    part was stored and reached the single-flight after the renderer had let go of the key."""
+    from django.core.cache import cache
+
+    from jedel.incidents.board_live import _rendered_once
+
+    calls: list[int] = []
+
+    def render():
+        calls.append(1)
+        cache.set("mci-live:late-key", "<section>once</section>", 30)
+        return "<section>once</section>"
+
+    assert _rendered_once("mci-live:late-key", render) == "<section>once</section>"
+    assert _rendered_once("mci-live:late-key", render) == "<section>once</section>"  # missed the cache before
+    assert len(calls) == 1
+    cache.delete("mci-live:late-key")

@@ -80,7 +80,10 @@ def _rendered_once(key: str, render: Callable[[], str]) -> str:
             return str(html)
         return render()  # the renderer failed or the cache dropped it: render here
     try:
-        return render()
+        # A request that missed the cache just before another finished rendering this key finds it here
+        # (the renderer stores the part before it lets go of the key): no second rendering.
+        done = cache.get(key)
+        return str(done) if done is not None else render()
     finally:
         with _rendering_lock:
             _rendering.pop(key, None)
