@@ -8,11 +8,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import typer
 from typer.testing import CliRunner
 
-from jedel.cli.simulate import register
 from jedel.core.simulation import POLICIES, parse_scenario, scenario_input, simulate, with_fleet
+from tests.cli.test_simulate_cli import make_app
 
 RUNNER = CliRunner()
 SVG = "{http://www.w3.org/2000/svg}"
@@ -33,17 +32,6 @@ ambulances:
 hospitals:
   - {code: H, lat: 47.11, lon: 51.92, beds: {MedicalSurgical: 40}}
 """
-
-
-def make_app() -> typer.Typer:
-    app = typer.Typer()
-
-    @app.callback()
-    def main() -> None:
-        """Test app."""
-
-    register(app)
-    return app
 
 
 def run(*args: str):
