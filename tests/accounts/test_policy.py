@@ -35,106 +35,126 @@ SCOPE_FOR_ROLE = {
     Role.FACILITY_MANAGER: ScopeLevel.FACILITY,
     Role.CLINICIAN: ScopeLevel.FACILITY,
     Role.SECURITY_OFFICER: ScopeLevel.FACILITY,
+    Role.LOGISTICIAN: ScopeLevel.REGION,
     Role.VIEWER: ScopeLevel.NATIONAL,
 }
-NC, RC, FM, CL, SO, VW, TOKEN = ("national_coordinator", "regional_coordinator", "facility_manager", "clinician",
-                                 "security_officer", "viewer", "token")
+NC, RC, FM, CL, SO, LG, VW, TOKEN = ("national_coordinator", "regional_coordinator", "facility_manager",
+                                     "clinician", "security_officer", "logistician", "viewer", "token")
 
 Y4, N4 = "YYYY", "NNNN"
 OWN_ONLY, OWN_REGION_ONLY = "YNNN", "YYNN"
 # action -> caller -> decisions for (own facility, other facility in own region, other region, nationwide).
 EXPECTED: dict[str, dict[str, str]] = {
     # The national picture and reference data: every signed-in role and every token, everywhere.
-    "view_board": {NC: Y4, RC: Y4, FM: Y4, CL: Y4, SO: Y4, VW: Y4, TOKEN: Y4},
-    "view_facility": {NC: Y4, RC: Y4, FM: Y4, CL: Y4, SO: Y4, VW: Y4, TOKEN: Y4},
-    "view_geography": {NC: Y4, RC: Y4, FM: Y4, CL: Y4, SO: Y4, VW: Y4, TOKEN: Y4},
-    "export": {NC: Y4, RC: Y4, FM: Y4, CL: Y4, SO: Y4, VW: Y4, TOKEN: Y4},
+    "view_board": {NC: Y4, RC: Y4, FM: Y4, CL: Y4, SO: Y4, LG: Y4, VW: Y4, TOKEN: Y4},
+    "view_facility": {NC: Y4, RC: Y4, FM: Y4, CL: Y4, SO: Y4, LG: Y4, VW: Y4, TOKEN: Y4},
+    "view_geography": {NC: Y4, RC: Y4, FM: Y4, CL: Y4, SO: Y4, LG: Y4, VW: Y4, TOKEN: Y4},
+    "export": {NC: Y4, RC: Y4, FM: Y4, CL: Y4, SO: Y4, LG: Y4, VW: Y4, TOKEN: Y4},
     # The engines compute, they store nothing: a hospital system or a crew's tablet must be able to triage.
-    "use_engines": {NC: Y4, RC: Y4, FM: Y4, CL: Y4, SO: Y4, VW: Y4, TOKEN: Y4},
+    "use_engines": {NC: Y4, RC: Y4, FM: Y4, CL: Y4, SO: Y4, LG: Y4, VW: Y4, TOKEN: Y4},
     # Reporting: a facility's own manager (and its token), or the coordinators over it.
-    "report_capacity": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: N4, VW: N4, TOKEN: OWN_ONLY},
-    "edit_facility": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: N4, VW: N4, TOKEN: N4},
-    "manage_tokens": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: N4, VW: N4, TOKEN: N4},
+    "report_capacity": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: N4, LG: N4, VW: N4, TOKEN: OWN_ONLY},
+    "edit_facility": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: N4, LG: N4, VW: N4, TOKEN: N4},
+    "manage_tokens": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: N4, LG: N4, VW: N4, TOKEN: N4},
     # Registry-wide and administrative: coordinators; the whole country only from national scope.
-    "create_facility": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
-    "govern_facility": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
-    "import_facilities": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
-    "manage_users": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
-    "view_audit": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
+    "create_facility": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, LG: N4, VW: N4, TOKEN: N4},
+    "govern_facility": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, LG: N4, VW: N4, TOKEN: N4},
+    "import_facilities": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, LG: N4, VW: N4, TOKEN: N4},
+    "manage_users": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, LG: N4, VW: N4, TOKEN: N4},
+    "view_audit": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, LG: N4, VW: N4, TOKEN: N4},
     # Security officers investigate abuse: sign-ins and account actions of their own scope (README, Roles).
-    "view_account_audit": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: OWN_ONLY, VW: N4, TOKEN: N4},
+    "view_account_audit": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: OWN_ONLY, LG: N4, VW: N4, TOKEN: N4},
     # Notifications: a person's own notices (the selector narrows to them) and the rosters are open to every
     # person, never to a token; sending, the notice log and the rosters' upkeep follow the place.
-    "receive_notices": {NC: Y4, RC: Y4, FM: Y4, CL: Y4, SO: Y4, VW: Y4, TOKEN: N4},
-    "view_roster": {NC: Y4, RC: Y4, FM: Y4, CL: Y4, SO: Y4, VW: Y4, TOKEN: N4},
-    "send_notice": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: OWN_ONLY, VW: N4, TOKEN: N4},
-    "view_notice_log": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: OWN_ONLY, VW: N4, TOKEN: N4},
-    "manage_roster": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: OWN_ONLY, VW: N4, TOKEN: N4},
+    "receive_notices": {NC: Y4, RC: Y4, FM: Y4, CL: Y4, SO: Y4, LG: Y4, VW: Y4, TOKEN: N4},
+    "view_roster": {NC: Y4, RC: Y4, FM: Y4, CL: Y4, SO: Y4, LG: Y4, VW: Y4, TOKEN: N4},
+    "send_notice": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: OWN_ONLY, LG: N4, VW: N4, TOKEN: N4},
+    "view_notice_log": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: OWN_ONLY, LG: N4, VW: N4, TOKEN: N4},
+    "manage_roster": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: OWN_ONLY, LG: N4, VW: N4, TOKEN: N4},
     # Digest or immediate per role and kind: set nationally, read by the coordinators who route by it.
-    "view_digest_rules": {NC: Y4, RC: Y4, FM: N4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
-    "manage_digest_rules": {NC: Y4, RC: N4, FM: N4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
+    "view_digest_rules": {NC: Y4, RC: Y4, FM: N4, CL: N4, SO: N4, LG: N4, VW: N4, TOKEN: N4},
+    "manage_digest_rules": {NC: Y4, RC: N4, FM: N4, CL: N4, SO: N4, LG: N4, VW: N4, TOKEN: N4},
     # Incidents: that one exists (no personal data) is read like the board; declaring and managing follow the
     # region; casualties (personal data) are for coordinators over the incident and for the clinicians and
     # managers of a facility in it (a liaison's hospital) or of the casualty's destination.
-    "view_incident": {NC: Y4, RC: Y4, FM: Y4, CL: Y4, SO: Y4, VW: Y4, TOKEN: Y4},
-    "declare_incident": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
-    "manage_incident": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
-    "view_casualties": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: OWN_ONLY, SO: N4, VW: N4, TOKEN: N4},
-    "register_casualty": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: OWN_ONLY, SO: N4, VW: N4, TOKEN: N4},
+    "view_incident": {NC: Y4, RC: Y4, FM: Y4, CL: Y4, SO: Y4, LG: Y4, VW: Y4, TOKEN: Y4},
+    "declare_incident": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, LG: N4, VW: N4, TOKEN: N4},
+    "manage_incident": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, LG: N4, VW: N4, TOKEN: N4},
+    "view_casualties": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: OWN_ONLY, SO: N4, LG: N4, VW: N4, TOKEN: N4},
+    "register_casualty": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: OWN_ONLY, SO: N4, LG: N4, VW: N4, TOKEN: N4},
     # Walk-ins: the receiving hospital's own clinicians and managers, and the coordinators over it (issue 17).
-    "register_walkin": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: OWN_ONLY, SO: N4, VW: N4, TOKEN: N4},
-    "triage_casualty": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: OWN_ONLY, SO: N4, VW: N4, TOKEN: N4},
-    "move_casualty": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: OWN_ONLY, SO: N4, VW: N4, TOKEN: N4},
+    "register_walkin": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: OWN_ONLY, SO: N4, LG: N4, VW: N4, TOKEN: N4},
+    "triage_casualty": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: OWN_ONLY, SO: N4, LG: N4, VW: N4, TOKEN: N4},
+    "move_casualty": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: OWN_ONLY, SO: N4, LG: N4, VW: N4, TOKEN: N4},
     # Live distribution: coordinators over the incident assign; a receiving hospital's own staff (and the
     # coordinators over it) declare it full for a category or ask for a diversion.
-    "assign_casualty": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
-    "receive_casualties": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: OWN_ONLY, SO: N4, VW: N4, TOKEN: N4},
+    "assign_casualty": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, LG: N4, VW: N4, TOKEN: N4},
+    "receive_casualties": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: OWN_ONLY, SO: N4, LG: N4, VW: N4, TOKEN: N4},
     # Family reunification: the coordination centres and a hospital's management search every incident; where a
     # found casualty is follows the incident's regions and the destination; exports are for coordinators.
-    "search_casualties": {NC: Y4, RC: Y4, FM: Y4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
-    "locate_casualty": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: N4, VW: N4, TOKEN: N4},
-    "export_casualties": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
+    "search_casualties": {NC: Y4, RC: Y4, FM: Y4, CL: N4, SO: N4, LG: N4, VW: N4, TOKEN: N4},
+    "locate_casualty": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: N4, LG: N4, VW: N4, TOKEN: N4},
+    "export_casualties": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, LG: N4, VW: N4, TOKEN: N4},
     # Preparedness: the checklists are reference reading for every person; an HSI assessment (where a hospital would
     # fail) is read and written within scope by coordinators and the facility's manager, and read by viewers.
-    "view_instruments": {NC: Y4, RC: Y4, FM: Y4, CL: Y4, SO: Y4, VW: Y4, TOKEN: N4},
-    "view_preparedness": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: N4, VW: Y4, TOKEN: N4},
-    "assess_hsi": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: N4, VW: N4, TOKEN: N4},
-    "manage_remediation": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: N4, VW: N4, TOKEN: N4},
-    "edit_plan": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: N4, VW: N4, TOKEN: N4},
+    "view_instruments": {NC: Y4, RC: Y4, FM: Y4, CL: Y4, SO: Y4, LG: Y4, VW: Y4, TOKEN: N4},
+    "view_preparedness": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: N4, LG: N4, VW: Y4, TOKEN: N4},
+    "assess_hsi": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: N4, LG: N4, VW: N4, TOKEN: N4},
+    "manage_remediation": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: N4, LG: N4, VW: N4, TOKEN: N4},
+    "edit_plan": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: N4, LG: N4, VW: N4, TOKEN: N4},
     # A plan's activation page (levels, call-down list, action cards) is for every person of the facility.
-    "view_plan_activation": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: OWN_ONLY, SO: OWN_ONLY, VW: Y4, TOKEN: N4},
+    "view_plan_activation": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: OWN_ONLY, SO: OWN_ONLY, LG: OWN_REGION_ONLY, VW: Y4, TOKEN: N4},
     # Training: the course catalogue is national reference data kept by NCCEM; sessions, certificates and the
     # reserve follow the facility; a region's designated coordinators are named by the coordinators over it.
-    "view_courses": {NC: Y4, RC: Y4, FM: Y4, CL: Y4, SO: Y4, VW: Y4, TOKEN: N4},
-    "manage_courses": {NC: Y4, RC: N4, FM: N4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
-    "view_training": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: N4, VW: Y4, TOKEN: N4},
-    "manage_training": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: N4, VW: N4, TOKEN: N4},
-    "manage_reserve": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: N4, VW: N4, TOKEN: N4},
-    "manage_region_coordinators": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
+    "view_courses": {NC: Y4, RC: Y4, FM: Y4, CL: Y4, SO: Y4, LG: Y4, VW: Y4, TOKEN: N4},
+    "manage_courses": {NC: Y4, RC: N4, FM: N4, CL: N4, SO: N4, LG: N4, VW: N4, TOKEN: N4},
+    "view_training": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: N4, LG: N4, VW: Y4, TOKEN: N4},
+    "manage_training": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: N4, LG: N4, VW: N4, TOKEN: N4},
+    "manage_reserve": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: N4, LG: N4, VW: N4, TOKEN: N4},
+    "manage_region_coordinators": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, LG: N4, VW: N4, TOKEN: N4},
     # Security: staff press the panic button at their own facility only (coordinators are not on a ward); the
     # security desk (officer, manager, coordinators over them) follows and answers it; names of victims and
     # perpetrators stay within the facility, with its manager and security officers.
-    "raise_panic": {NC: N4, RC: N4, FM: OWN_ONLY, CL: OWN_ONLY, SO: OWN_ONLY, VW: N4, TOKEN: N4},
-    "watch_panic": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: OWN_ONLY, VW: N4, TOKEN: N4},
-    "answer_panic": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: OWN_ONLY, VW: N4, TOKEN: N4},
-    "manage_panic_buttons": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: OWN_ONLY, VW: N4, TOKEN: N4},
-    "view_security": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: OWN_ONLY, VW: Y4, TOKEN: N4},
-    "edit_security_posture": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: OWN_ONLY, VW: N4, TOKEN: N4},
-    "record_violence": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: OWN_ONLY, VW: N4, TOKEN: N4},
-    "view_violence_personal": {NC: N4, RC: N4, FM: OWN_ONLY, CL: N4, SO: OWN_ONLY, VW: N4, TOKEN: N4},
+    "raise_panic": {NC: N4, RC: N4, FM: OWN_ONLY, CL: OWN_ONLY, SO: OWN_ONLY, LG: N4, VW: N4, TOKEN: N4},
+    "watch_panic": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: OWN_ONLY, LG: N4, VW: N4, TOKEN: N4},
+    "answer_panic": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: OWN_ONLY, LG: N4, VW: N4, TOKEN: N4},
+    "manage_panic_buttons": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: OWN_ONLY, LG: N4, VW: N4, TOKEN: N4},
+    "view_security": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: OWN_ONLY, LG: N4, VW: Y4, TOKEN: N4},
+    "edit_security_posture": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: OWN_ONLY, LG: N4, VW: N4, TOKEN: N4},
+    "record_violence": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: OWN_ONLY, LG: N4, VW: N4, TOKEN: N4},
+    "view_violence_personal": {NC: N4, RC: N4, FM: OWN_ONLY, CL: N4, SO: OWN_ONLY, LG: N4, VW: N4, TOKEN: N4},
     # Transfers: the sending and receiving hospitals' staff and the coordinators over them; road dispatch is
     # regional, the air ambulance national (NCCEM); the fleet is seen by everyone, its aircraft kept by NCCEM
     # and its road ambulances by the region.
-    "view_transfers": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: OWN_ONLY, SO: N4, VW: Y4, TOKEN: N4},
-    "request_transfer": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: OWN_ONLY, SO: N4, VW: N4, TOKEN: N4},
-    "receive_transfer": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: OWN_ONLY, SO: N4, VW: N4, TOKEN: N4},
-    "dispatch_transfer": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
-    "dispatch_air": {NC: Y4, RC: N4, FM: N4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
-    "view_transport_assets": {NC: Y4, RC: Y4, FM: Y4, CL: Y4, SO: Y4, VW: Y4, TOKEN: N4},
-    "manage_transport_assets": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
-    "manage_aircraft": {NC: Y4, RC: N4, FM: N4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
-    "manage_road_ambulances": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, VW: N4, TOKEN: N4},
-    "view_transfer_stats": {NC: Y4, RC: Y4, FM: Y4, CL: N4, SO: N4, VW: Y4, TOKEN: N4},
+    "view_transfers": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: OWN_ONLY, SO: N4, LG: N4, VW: Y4, TOKEN: N4},
+    "request_transfer": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: OWN_ONLY, SO: N4, LG: N4, VW: N4, TOKEN: N4},
+    "receive_transfer": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: OWN_ONLY, SO: N4, LG: N4, VW: N4, TOKEN: N4},
+    "dispatch_transfer": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, LG: N4, VW: N4, TOKEN: N4},
+    "dispatch_air": {NC: Y4, RC: N4, FM: N4, CL: N4, SO: N4, LG: N4, VW: N4, TOKEN: N4},
+    "view_transport_assets": {NC: Y4, RC: Y4, FM: Y4, CL: Y4, SO: Y4, LG: Y4, VW: Y4, TOKEN: N4},
+    "manage_transport_assets": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, LG: N4, VW: N4, TOKEN: N4},
+    "manage_aircraft": {NC: Y4, RC: N4, FM: N4, CL: N4, SO: N4, LG: N4, VW: N4, TOKEN: N4},
+    "manage_road_ambulances": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, LG: N4, VW: N4, TOKEN: N4},
+    "view_transfer_stats": {NC: Y4, RC: Y4, FM: Y4, CL: N4, SO: N4, LG: N4, VW: Y4, TOKEN: N4},
+    # Supplies: stock, requests and distributions are read by every person (no personal data); the catalogue and
+    # kit versions are national (national logisticians, NCCEM); stock moves follow the warehouse (its region, or
+    # its hospital for a store); households' names stay with the region's logisticians and coordinator.
+    "view_supplies": {NC: Y4, RC: Y4, FM: Y4, CL: Y4, SO: Y4, LG: Y4, VW: Y4, TOKEN: N4},
+    "manage_catalogue": {NC: Y4, RC: N4, FM: N4, CL: N4, SO: N4, LG: OWN_REGION_ONLY, VW: N4, TOKEN: N4},
+    "manage_warehouse": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, LG: OWN_REGION_ONLY, VW: N4, TOKEN: N4},
+    "move_stock": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: N4, LG: OWN_REGION_ONLY, VW: N4, TOKEN: N4},
+    "request_supplies": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: N4, LG: OWN_REGION_ONLY, VW: N4,
+                         TOKEN: N4},
+    "decide_request": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, LG: OWN_REGION_ONLY, VW: N4, TOKEN: N4},
+    "ship_supplies": {NC: Y4, RC: OWN_REGION_ONLY, FM: OWN_ONLY, CL: N4, SO: N4, LG: OWN_REGION_ONLY, VW: N4,
+                      TOKEN: N4},
+    "distribute_supplies": {NC: Y4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, LG: OWN_REGION_ONLY, VW: N4,
+                            TOKEN: N4},
+    "view_beneficiaries": {NC: N4, RC: OWN_REGION_ONLY, FM: N4, CL: N4, SO: N4, LG: OWN_REGION_ONLY, VW: N4,
+                           TOKEN: N4},
+    "propose_kit": {NC: Y4, RC: Y4, FM: N4, CL: N4, SO: N4, LG: Y4, VW: N4, TOKEN: N4},
+    # Regional logisticians may decide a kit only where a kit were regional (the untargeted, national kit: no).
+    "decide_kit": {NC: Y4, RC: N4, FM: N4, CL: N4, SO: N4, LG: OWN_REGION_ONLY, VW: N4, TOKEN: N4},
 }
 
 
@@ -151,7 +171,7 @@ def test_every_declared_action_has_a_row_and_every_row_an_action() -> None:
     assert {a.name for a in declared_actions() if not a.name.startswith("test_")} == set(EXPECTED)
 
 
-@pytest.mark.parametrize("who", [NC, RC, FM, CL, SO, VW, TOKEN])
+@pytest.mark.parametrize("who", [NC, RC, FM, CL, SO, LG, VW, TOKEN])
 @pytest.mark.parametrize("action_name", sorted(EXPECTED))
 def test_matrix(action_name: str, who: str) -> None:
     action = action_named(action_name)
@@ -184,8 +204,8 @@ def test_a_target_spanning_several_regions_and_facilities_is_in_scope_of_each() 
                       facilities=frozenset({OWN_FACILITY}))
     move = action_named("move_casualty")
     assert move is not None
-    assert [allowed(caller(who), move, spanning) for who in (NC, RC, FM, CL, SO, VW, TOKEN)] == [
-        True, True, True, True, False, False, False]
+    assert [allowed(caller(who), move, spanning) for who in (NC, RC, FM, CL, SO, LG, VW, TOKEN)] == [
+        True, True, True, True, False, False, False, False]
     elsewhere = Target(region_id=OTHER_REGION, regions=frozenset({OTHER_REGION}), facilities=frozenset({30}))
     assert [allowed(caller(who), move, elsewhere) for who in (NC, RC, FM, CL)] == [True, False, False, False]
 

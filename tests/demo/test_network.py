@@ -139,13 +139,17 @@ def test_demo_users_one_per_role_and_a_working_token(kz):
         ("demo-hospital", "facility_manager", "DEMO-75-001"),
         ("demo-clinician", "clinician", "DEMO-75-001"),
         ("demo-security", "security_officer", "DEMO-75-001"),
+        ("demo-logistics", "logistician", "national"),
+        ("demo-logistics-aktobe", "logistician", "KZ-15"),
         ("demo-viewer", "viewer", "national"),
     ]
+    aktobe = User.objects.get(username="demo-logistics-aktobe")
+    assert (aktobe.scope_level, aktobe.scope_region.iso_code) == ("region", "KZ-15")
     assert User.objects.get(username="demo-almaty").check_password("jedel-demo-2026")
     principal = token_principal(users.token)
     assert principal is not None and principal.facility_id == Facility.objects.get(code="DEMO-75-001").pk
     second = demo_users_create()
-    assert not any(u.created for u in second.logins) and User.objects.count() == 6
+    assert not any(u.created for u in second.logins) and User.objects.count() == 8
     # Re-running the demo keeps the working token (a system using it is not cut off) and makes no new one.
     assert token_principal(users.token) is not None and (second.token, second.token_kept) == (None, 1)
     assert ApiToken.objects.filter(revoked_at__isnull=True).count() == 1 and ApiToken.objects.count() == 1

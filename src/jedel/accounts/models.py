@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     FACILITY_MANAGER = "facility_manager", _("Facility manager")
     CLINICIAN = "clinician", _("Clinician")
     SECURITY_OFFICER = "security_officer", _("Security officer")
+    LOGISTICIAN = "logistician", _("Logistician")
     VIEWER = "viewer", _("Viewer")
 
 

@@ -48,9 +48,10 @@ def demo(seed: SeedOpt = 2026) -> None:
     exercise = demo_exercise_create()
     from jedel.demo.preparedness import demo_preparedness_create
     from jedel.demo.security import demo_security_create
+    from jedel.demo.supplies import demo_supplies_create
     from jedel.demo.transfers import demo_transfers_create
 
-    summaries = [demo_preparedness_create(), demo_security_create(), demo_transfers_create()]
+    summaries = [demo_preparedness_create(), demo_security_create(), demo_transfers_create(), demo_supplies_create()]
     console = Console()
     kinds = ", ".join(f"{k} {n}" for k, n in result.by_kind.items())
     console.print(f"Synthetic network (seed {seed}): {result.facilities} facilities in {result.regions} "

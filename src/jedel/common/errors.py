@@ -11,15 +11,17 @@ class ErrorCode(str, Enum):
 
     @property
     def message(self) -> str:
-        return str(_MESSAGES.get(self, self.value))
+        return str(_MESSAGES.get((type(self), self.value), self.value))
 
 
-_MESSAGES: dict[Any, Any] = {}
+# Keyed by (enum class, code): codes are str enums, so two apps' STALE_VERSION are equal and hash alike; keyed by
+# the member alone, the app registered last would give every app its message.
+_MESSAGES: dict[tuple[type, str], Any] = {}
 
 
 def register_messages(messages: dict[Any, Any]) -> None:
     """Attach (lazy, translatable) messages to error codes."""
-    _MESSAGES.update(messages)
+    _MESSAGES.update({(type(code), code.value): text for code, text in messages.items()})
 
 
 class DomainError(Exception):

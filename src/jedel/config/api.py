@@ -21,6 +21,9 @@ from jedel.incidents.api_walkins import router as walkins_router
 from jedel.notifications.api import router as notifications_router
 from jedel.preparedness.api import router as preparedness_router
 from jedel.security.api import router as security_router
+from jedel.supplies.api import router as supplies_router
+from jedel.supplies.api_distribution import router as supplies_distribution_router
+from jedel.supplies.api_requests import router as supplies_requests_router
 from jedel.transfers.api import router as transfers_router
 
 
@@ -59,3 +62,6 @@ api.add_router("/", preparedness_router)
 api.add_router("/", walkins_router)
 api.add_router("/", security_router)
 api.add_router("/", transfers_router)
+api.add_router("/", supplies_router)
+api.add_router("/", supplies_requests_router)
+api.add_router("/", supplies_distribution_router)

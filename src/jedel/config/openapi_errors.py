@@ -38,7 +38,13 @@ _CONFLICTS = {"save_plan", "update_facility", "deactivate_facility", "create_fac
               "add_collection_point", "get_distribution_plan", "register_walkin", "count_walkins",
               "convert_walkins", "print_incident_tags", "create_course", "update_reserve_member",
               "acknowledge_panic_alert", "resolve_panic_alert", "update_violence_incident", "upload_evidence",
-              "save_security_posture", "update_transport_asset", "create_transport_asset"}
+              "save_security_posture", "update_transport_asset", "create_transport_asset",
+              "create_supply_item", "create_warehouse", "receive_stock", "issue_stock", "adjust_stock",
+              "write_off_expired", "set_minimum_stock", "import_stock_counts", "create_supply_request",
+              "decide_supply_request", "cancel_supply_request", "prepare_supply_shipment", "dispatch_supply_shipment",
+              "receive_supply_shipment", "cancel_supply_shipment", "create_supply_distribution",
+              "close_supply_distribution", "add_distribution_household", "record_distribution_handout",
+              "record_kit_feedback", "create_kit_proposal", "decide_kit_proposal"}
 # Media types of the non-JSON answers (their handlers build the HttpResponse themselves).
 _MEDIA_TYPES = {"export_facilities_csv": ("text/csv", {"type": "string"}),
                 "export_facilities_fhir": ("application/fhir+json", {"type": "object"}),

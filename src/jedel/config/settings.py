@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "jedel.incidents",
     "jedel.preparedness",
     "jedel.security",
+    "jedel.supplies",
     "jedel.transfers",
 ]
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("incidents/", include("jedel.incidents.urls")),
     path("preparedness/", include("jedel.preparedness.urls")),
     path("security/", include("jedel.security.urls")),
+    path("supplies/", include("jedel.supplies.urls")),
     path("transfers/", include("jedel.transfers.urls")),
     # Browsers and tools ask for /favicon.ico whatever the page says; the icon is the SVG in common/static.
     path("favicon.ico", RedirectView.as_view(url=static("common/favicon.svg"), permanent=True)),

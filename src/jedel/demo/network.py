@@ -234,6 +234,8 @@ DEMO_USERS = (
     ("demo-hospital", "facility_manager", "hospital"),
     ("demo-clinician", "clinician", "hospital"),
     ("demo-security", "security_officer", "hospital"),
+    ("demo-logistics", "logistician", "national"),
+    ("demo-logistics-aktobe", "logistician", "KZ-15"),
     ("demo-viewer", "viewer", "national"),
 )
 
@@ -278,11 +280,11 @@ def demo_users_create() -> DemoUsers:
     from jedel.accounts.services import token_create, user_create
 
     hospital = demo_hospital()
-    region = Region.objects.get(iso_code=DEMO_HOSPITAL_REGION)
     logins = []
     for username, role, scope in DEMO_USERS:
         exists = User.objects.filter(username=username).exists()
         if not exists:
+            region = Region.objects.get(iso_code=scope if scope.startswith("KZ-") else DEMO_HOSPITAL_REGION)
             level = (ScopeLevel.NATIONAL if scope == "national" else
                      ScopeLevel.FACILITY if scope == "hospital" else ScopeLevel.REGION)
             user_create(actor=SYSTEM, username=username, password=DEMO_PASSWORD, role=Role(role),

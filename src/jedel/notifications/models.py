@@ -30,6 +30,9 @@ class NoticeKind(models.TextChoices):
     OVERDUE_REPORT = "overdue_report", _("Overdue capacity report")
     EXERCISE_INJECT = "exercise_inject", _("Exercise inject")
     PLAN_REVIEW_OVERDUE = "plan_review_overdue", _("Response plan review overdue")
+    LOW_STOCK = "low_stock", _("Stock below minimum")
+    SUPPLY_REQUEST = "supply_request", _("Supply request")
+    SHIPMENT = "shipment", _("Shipment dispatched")
     OTHER = "other", _("Other")
 
 

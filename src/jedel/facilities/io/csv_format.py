@@ -282,3 +282,7 @@ def referrals_export_csv(links: Iterable[ReferralLink]) -> str:
     """Referral links (expects source and target selected) as a referral CSV, sorted."""
     rows = sorted([link.source.code, link.target.code, link.specialty] for link in links)
     return _write(REFERRAL_COLUMNS, rows)
+
+
+# Other apps' CSV imports (stock counts) read their files the same way: header check, delimiter, formula cells.
+csv_rows = _rows

@@ -1,0 +1,1 @@
+"""Writes of the supplies app: ledger (stock moves, imports), catalogue, requests and shipments, distributions."""
