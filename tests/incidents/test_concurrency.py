@@ -18,43 +18,20 @@ from jedel.incidents.models import Casualty, CasualtyLocation, TimelineEntry
 from jedel.incidents.services.casualties import casualty_move, casualty_register
 from tests.incidents.conftest import declare
 
+from tests.common.races import race, require_postgres
+
 pytestmark = pytest.mark.postgres
 
 
-def _requires_postgres() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrency needs PostgreSQL (set JEDEL_TEST_DATABASE_URL); SQLite's in-memory test "
-                    "database cannot run concurrent writers")
-
-
-def _race(jobs):
-    barrier = threading.Barrier(len(jobs))
-    results: list[object] = [None] * len(jobs)
-
-    def run(i, job):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = job()
-        except BaseException as exc:  # noqa: BLE001 - reported to the main thread
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_writers_on_one_version_one_wins_one_gets_409(world, slow_location_write):
-    _requires_postgres()
+    require_postgres()
     incident = declare(world)
     casualty_register(actor=world["p"]["nc"], incident_id=incident.pk, tag="R-1")
     moves = [("awaiting_transport", "nc"), ("deceased", "rc75")]
-    results = _race([lambda s=s, w=w: casualty_move(actor=world["p"][w], incident_id=incident.pk, tag="R-1",
+    results = race([lambda s=s, w=w: casualty_move(actor=world["p"][w], incident_id=incident.pk, tag="R-1",
                                                     status=s, version=1) for s, w in moves])
     winners = [r for r in results if isinstance(r, Casualty)]
     losers = [r for r in results if isinstance(r, Conflict)]
@@ -68,9 +45,9 @@ def test_two_writers_on_one_version_one_wins_one_gets_409(world, slow_location_w
 
 @pytest.mark.django_db(transaction=True)
 def test_one_tag_registered_by_two_crews_at_once_is_one_casualty(world, slow_location_write):
-    _requires_postgres()
+    require_postgres()
     incident = declare(world)
-    results = _race([lambda n=n: casualty_register(actor=world["p"]["nc"], incident_id=incident.pk, tag="T-7",
+    results = race([lambda n=n: casualty_register(actor=world["p"]["nc"], incident_id=incident.pk, tag="T-7",
                                                    name=n) for n in ("first", "second")])
     assert all(isinstance(r, tuple) for r in results), results
     assert sorted(created for _, created in results) == [False, True]
@@ -85,7 +62,7 @@ def test_a_casualty_being_written_does_not_hold_up_registrations_in_its_incident
     casualty of the incident (an insert that refers to the incident's row) goes through meanwhile. Locking the
     incident's row too (select_for_update over the join) made 50 concurrent clients deadlock within seconds with
     the stream head's lock (bench/mci_load.py); here the registration would wait and hit the lock timeout."""
-    _requires_postgres()
+    require_postgres()
     from django.db import transaction
 
     from jedel.incidents.services.records import casualty_locked

@@ -4,22 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from jedel.notifications.adapters import memory_reset
 from tests.capacity.capacity_helpers import make_facility, make_user
-
-
-@pytest.fixture(autouse=True)
-def _quiet_worker(monkeypatch, settings):
-    """No periodic jobs (overdue reminders) in the ticks here; external channels in memory."""
-    from jedel.notifications import periodic
-
-    monkeypatch.setattr(periodic, "_JOBS", {})
-    settings.JEDEL_NOTIFY_SMS = "memory"
-    settings.JEDEL_NOTIFY_EMAIL = "memory"
-    settings.JEDEL_NOTIFY_TELEGRAM = "off"
-    memory_reset()
-    yield
-    memory_reset()
+from tests.common.quiet_worker import _quiet_worker  # noqa: F401 - autouse fixture, found by pytest here
 
 
 def region_officer(username: str, region):

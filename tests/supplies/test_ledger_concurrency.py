@@ -19,6 +19,7 @@ from django.utils import timezone
 from jedel.common.errors import DomainError
 from jedel.supplies.models import Batch, EntryKind, LedgerEntry, StockBalance
 from jedel.supplies.services.ledger import stock_issue, stock_receive, take
+from tests.common.races import race, require_postgres
 from tests.supplies.conftest import p
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -26,32 +27,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture(autouse=True)
 def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent writers need PostgreSQL (DATABASE_URL=postgresql://...); SQLite's in-memory test "
-                    "database cannot run them")
-
-
-def race(jobs):
-    """Run the jobs in threads released together; each result is the return value or the exception."""
-    barrier = threading.Barrier(len(jobs))
-    results: list[object] = [None] * len(jobs)
-
-    def run(i, job):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = job()
-        except BaseException as exc:  # noqa: BLE001 - reported to the main thread
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not any(t.is_alive() for t in threads)
-    return results
+    require_postgres()
 
 
 def refusals(results) -> list[str]:

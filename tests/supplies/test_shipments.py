@@ -4,12 +4,10 @@ concurrent receivers on PostgreSQL), cancellation, notices, audit rows and every
 
 from __future__ import annotations
 
-import threading
 import time
 from datetime import date
 
 import pytest
-from django.db import connection
 
 from jedel.accounts.models import AuditEvent
 from jedel.common.errors import DomainError
@@ -22,6 +20,7 @@ from jedel.supplies.services.ledger import stock_receive
 from jedel.supplies.services.requests import request_decide
 from jedel.supplies.services.shipments import (shipment_cancel, shipment_dispatch, shipment_prepare,
                                                shipment_receive)
+from tests.common.races import race, require_postgres
 from tests.supplies.conftest import p
 from tests.supplies.test_requests import T0, code_of, hospital_request, line_ids
 
@@ -266,33 +265,10 @@ def test_a_closed_source_warehouse_does_not_dispatch(depot, approved):
         (409, "warehouse_inactive")
 
 
-def _race(jobs):
-    barrier = threading.Barrier(len(jobs))
-    results: list[object] = [None] * len(jobs)
-
-    def run(i, job):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = job()
-        except BaseException as exc:  # noqa: BLE001 - reported to the main thread
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_receipts_record_one(depot, dispatched, monkeypatch):
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent receipts need PostgreSQL (DATABASE_URL=postgresql://...); SQLite's in-memory test "
-                    "database cannot run two writers at once")
+    require_postgres()
     original = shipping.put
 
     def slow_put(*args, **kwargs):  # widen the window in which a second receiver could slip in
@@ -303,7 +279,7 @@ def test_two_concurrent_receipts_record_one(depot, dispatched, monkeypatch):
     soap = ship_line(dispatched, "soap")
     people = depot["people"]
     counts = [("manager_h1", 50), ("aktobe_log", 44)]
-    results = _race([lambda w=w, n=n: shipment_receive(actor=p(people[w]), shipment_id=dispatched.pk,
+    results = race([lambda w=w, n=n: shipment_receive(actor=p(people[w]), shipment_id=dispatched.pk,
                                                        received={soap.pk: n}, now=T0) for w, n in counts])
     won = [i for i, r in enumerate(results) if isinstance(r, Shipment)]
     lost = [r for r in results if isinstance(r, DomainError)]
