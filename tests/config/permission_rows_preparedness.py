@@ -12,7 +12,7 @@ from tests.config.permission_table import FACILITY_WRITE, PEOPLE, Endpoint, _jso
 PREP_READ = {**FACILITY_WRITE, "viewer": "YYY"}
 # Readiness is read within the caller's own scope, whatever the target.
 PREP_SCOPE = {**{r: "YYY" for r in ("national_coordinator", "regional_coordinator", "facility_manager", "viewer")},
-              "clinician": "NNN", "security_officer": "NNN", "token": "NNN"}
+              "clinician": "NNN", "security_officer": "NNN", "logistician": "NNN", "token": "NNN"}
 
 
 def _prep_instruments():

@@ -111,7 +111,8 @@ SECURITY_ENDPOINTS += [
 
 # Compliance is read within the caller's own scope, whatever the target.
 SECURITY_SCOPE = {**{r: "YYY" for r in ("national_coordinator", "regional_coordinator", "facility_manager",
-                                        "security_officer", "viewer")}, "clinician": "NNN", "token": "NNN"}
+                                        "security_officer", "viewer")}, "clinician": "NNN", "logistician": "NNN",
+                  "token": "NNN"}
 
 SECURITY_ENDPOINTS += [
     Endpoint("test_panic_button", "post", lambda f: f"/api/security/buttons/{_button_at(f).pk}/test", SECURITY_DESK,

@@ -16,8 +16,9 @@ TRANSFER_READ = {**HOSPITAL_SIDE, "viewer": "YYY"}
 # A's staff and the Almaty coordinator see C's as well.
 TRANSFER_READ_BOTH_ENDS = {**TRANSFER_READ, "regional_coordinator": "YYY", "facility_manager": "YNY",
                            "clinician": "YNY"}
-# The list is filtered to the caller's own scope, whatever the target.
-TRANSFER_LIST = {**{r: "YYY" for r in ROLES if r != "anonymous"}, "security_officer": "NNN", "token": "NNN"}
+# The list is filtered to the caller's own scope, whatever the target. Logisticians have no role on transfers.
+TRANSFER_LIST = {**{r: "YYY" for r in ROLES if r != "anonymous"}, "security_officer": "NNN", "logistician": "NNN",
+                 "token": "NNN"}
 # Aggregated statistics, nationwide: coordinators, managers, viewers.
 TRANSFER_STATS = {**TRANSFER_LIST, "clinician": "NNN"}
 _serial = itertools.count(1)

@@ -1,6 +1,7 @@
 """The permission matrix's vocabulary: callers, targets, the expected answers per caller, and one endpoint row.
 
-Expected answers per caller for targets (A, B, C): Y = allowed, N = refused with 403 (see test_permission_matrix).
+Expected answers per caller for targets (A, B, C): Y = allowed, N = refused with 403, or with the row's `refused`
+status (see test_permission_matrix). The rows themselves are in test_permission_matrix.py and permission_rows_*.py.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from jedel.facilities.models import Facility
 from tests.capacity.capacity_helpers import make_user
 
 ROLES = ["national_coordinator", "regional_coordinator", "facility_manager", "clinician", "security_officer",
-         "viewer", "token", "anonymous"]
+         "viewer", "logistician", "token", "anonymous"]
 TARGETS = ["A", "B", "C"]
 
 
@@ -39,7 +40,8 @@ TOKEN_LIST = {**AUDIT, "facility_manager": "YYY"}
 NOTICE_SEND = {**FACILITY_WRITE, "security_officer": "YNN"}
 # The log of notices in the caller's own scope, whatever the target.
 NOTICE_LOG = {**{r: "YYY" for r in ("national_coordinator", "regional_coordinator", "facility_manager",
-                                    "security_officer")}, "clinician": "NNN", "viewer": "NNN", "token": "NNN"}
+                                    "security_officer")}, "clinician": "NNN", "viewer": "NNN", "logistician": "NNN",
+              "token": "NNN"}
 # Digest rules: read by both coordinators, set by the national coordinator only (whatever the target).
 DIGEST_READ = {**{r: "NNN" for r in ROLES if r != "anonymous"}, "national_coordinator": "YYY",
                "regional_coordinator": "YYY"}
@@ -58,7 +60,7 @@ class Endpoint:
     expected: dict[str, str]
     ok: int
     body: Callable[[Facility, dict[str, Facility]], tuple[Any, str]] | None = None
-    refused: int = 403
+    refused: int = 403                # 404: ids reveal nothing; 422: an import lists the refused lines
 
 
 def _recipient():

@@ -1,11 +1,15 @@
 """Every API operation × caller × target, against an explicit table of expected answers.
 
-Callers: each role with its scope (national, Almaty city KZ-75, or facility A in KZ-75), a facility API token of
-A, and an anonymous caller. Targets: facility A, facility B (same region, other facility) and facility C in
-Astana (KZ-71). Allowed → the endpoint's success status; refused → 403 with code `forbidden` (and the attempt
-audited); anonymous → 401. The expectations are written out in permission_table.py (not computed by the policy
-under test), and every operation of the OpenAPI document must appear in ENDPOINTS by its operation id; the rows of
-the incidents and preparedness apps are in permission_rows_*.py.
+Callers: each role with its scope (national, Almaty city KZ-75, or facility A in KZ-75; the logistician is
+regional, in KZ-75), a facility API token of A, and an anonymous caller. Targets: facility A, facility B (same
+region, other facility) and facility C in Astana (KZ-71). Allowed → the endpoint's success status; refused → 403
+with code `forbidden` (and the attempt audited), or the row's own refusal (404, or 422 for an import that lists
+refused lines); anonymous → 401. The expectations are written out in permission_table.py and the rows files (not
+computed by the policy under test), and every operation of the OpenAPI document must appear in ENDPOINTS by its
+operation id. The rows of the incidents, preparedness, security and transfers apps are in permission_rows_<app>.py;
+the supplies app's in permission_rows_supplies_stock.py (catalogue, warehouses, stock),
+permission_rows_supplies_requests.py (requests, shipments) and permission_rows_supplies_distribution.py
+(distributions, feedback, kit proposals).
 """
 
 from __future__ import annotations
@@ -31,6 +35,9 @@ from tests.config.permission_rows_incidents import INCIDENT_ENDPOINTS
 from tests.config.permission_rows_preparedness import PREPAREDNESS_ENDPOINTS
 from tests.config.permission_rows_transfers import TRANSFER_ENDPOINTS
 from tests.config.permission_rows_security import SECURITY_ENDPOINTS
+from tests.config.permission_rows_supplies_distribution import SUPPLY_DISTRIBUTION_ENDPOINTS
+from tests.config.permission_rows_supplies_requests import SUPPLY_REQUEST_ENDPOINTS
+from tests.config.permission_rows_supplies_stock import SUPPLY_STOCK_ENDPOINTS
 from tests.config.permission_table import (
     ACCOUNT_AUDIT, AUDIT, COORDINATORS, DIGEST_READ, DIGEST_WRITE, EVERYONE, FACILITY_WRITE, NOBODY, NOTICE_LOG,
     NOTICE_SEND, PEOPLE, REPORT, ROLES, TARGETS, TOKEN_LIST, Endpoint, _json, _recipient,
@@ -205,7 +212,8 @@ ENDPOINTS = [
     Endpoint("set_digest_rule", "put", lambda f: "/api/digest-rules", DIGEST_WRITE, 200,
              _json({"kind": "overdue_report", "role": "facility_manager", "mode": "digest", "every_min": 30})),
     Endpoint("delete_digest_rule", "delete", lambda f: f"/api/digest-rules/{_digest_rule().pk}", DIGEST_WRITE, 204),
-] + INCIDENT_ENDPOINTS + PREPAREDNESS_ENDPOINTS + SECURITY_ENDPOINTS + TRANSFER_ENDPOINTS
+] + INCIDENT_ENDPOINTS + PREPAREDNESS_ENDPOINTS + SECURITY_ENDPOINTS + TRANSFER_ENDPOINTS + SUPPLY_STOCK_ENDPOINTS \
+    + SUPPLY_REQUEST_ENDPOINTS + SUPPLY_DISTRIBUTION_ENDPOINTS
 
 
 def test_the_matrix_covers_every_operation_in_the_openapi_document_by_name():
@@ -239,8 +247,16 @@ def _caller(role: str, world) -> Client:
         _, raw = token_create(actor=SYSTEM, name="his", facility_id=world["A"].pk)
         client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
         return client
-    user = make_user(f"pm-{role}", role, region=world["region"] if role == "regional_coordinator" else None,
-                     facility=world["A"] if role in {"facility_manager", "clinician", "security_officer"} else None)
+    if role == "logistician":
+        # A regional logistician (KZ-75, A's and B's region) is the common case; make_user would scope it nationally.
+        from jedel.accounts.models import User
+
+        user = User(username="pm-logistician", role=role, scope_level="region", scope_region=world["region"])
+        user.set_unusable_password()
+        user.save()
+    else:
+        user = make_user(f"pm-{role}", role, region=world["region"] if role == "regional_coordinator" else None,
+                         facility=world["A"] if role in {"facility_manager", "clinician", "security_officer"} else None)
     client.force_login(user)
     return client
 
@@ -266,6 +282,9 @@ def test_endpoint_role_target(endpoint: Endpoint, role: str, target: str, world)
         assert response.status_code == endpoint.ok, response.content[:500]
     elif endpoint.refused == 404:
         assert response.status_code == 404, response.content[:300]
+    elif endpoint.refused == 422:
+        assert response.status_code == 422, response.content[:300]
+        assert [(d["code"], d["loc"][-1]) for d in response.json()["detail"]] == [("import_invalid", "warehouse")]
     else:
         assert response.status_code == 403, response.content[:300]
         assert response.json()["detail"][0]["code"] in {"forbidden", "token_wrong_facility"}

@@ -200,3 +200,9 @@ def test_api_anonymous_is_401(counted):
     response = Client().post("/api/supplies/counts/import", data=VALID, content_type="text/csv")
     assert response.status_code == 401
     assert stock(counted, "aktobe", "gloves") == {"": 100}
+
+
+def test_a_multipart_body_without_the_file_is_a_422_not_a_500(counted):
+    response = _client(counted).post("/api/supplies/counts/import", {"other": "x"})
+    assert response.status_code == 422 and response.json()["detail"][0]["code"] == "import_invalid"
+    assert response.json()["detail"][0]["loc"] == ["file"]

@@ -8,9 +8,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Status
 
+from jedel.common.errors import DomainError
 from jedel.common.ids import RowIdParam
 from jedel.facilities.io import decode
 from jedel.supplies import engines, selectors
+from jedel.supplies.errors import SupplyError
 from jedel.supplies.schemas import (AdjustIn, CensusIn, CensusOut, CountImportOut, EntryOut, IssueIn, ItemIn, ItemOut,
                                     KitVersionIn, KitVersionOut, MinimumIn, ReceiveIn, StockOut, TakenOut,
                                     WarehouseIn, WarehouseOut, WriteOffIn)
@@ -112,11 +114,24 @@ def set_minimum_stock(request: HttpRequest, warehouse_id: RowIdParam, data: Mini
     return Status(200, None)
 
 
-@router.post("/supplies/counts/import", response=CountImportOut)
+_COUNTS_BODY = {"requestBody": {"required": True, "content": {
+    "text/csv": {"schema": {"type": "string"}},
+    "multipart/form-data": {"schema": {"type": "object", "properties": {
+        "file": {"type": "string", "format": "binary"}}, "required": ["file"]}},
+}}}
+
+
+@router.post("/supplies/counts/import", response=CountImportOut, openapi_extra=_COUNTS_BODY)
 def import_stock_counts(request: HttpRequest, dry_run: bool = False) -> Any:
     """CSV (warehouse,item,lot,expires_on,counted) as the body or multipart field `file`; all or nothing."""
-    upload = request.FILES.get("file")
-    text = decode(upload.read() if upload else request.body)
+    # A multipart body can be read only once, through request.FILES; any other body is read as text.
+    if request.content_type == "multipart/form-data":
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise DomainError(SupplyError.IMPORT_INVALID, field="file")
+        text = decode(upload.read())
+    else:
+        text = decode(request.body)
     result = stock_import.stock_counts_import(text, actor=request.auth, dry_run=dry_run)  # type: ignore[attr-defined]
     return CountImportOut(lines=result.lines, adjusted=result.adjusted, units_added=result.units_added,
                           units_removed=result.units_removed, dry_run=dry_run)
