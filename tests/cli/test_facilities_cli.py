@@ -132,7 +132,7 @@ def test_demo_builds_the_whole_network_prints_logins_and_is_idempotent(kz):
     assert 5 <= diversion.count() <= 40
     again = invoke("demo")
     assert again.exit_code == 0 and "(0 created, 855 refreshed)" in again.stdout
-    assert Facility.objects.count() == 855 and User.objects.count() == 6
+    assert Facility.objects.count() == 855 and User.objects.count() == 8
     # The closed exercise incident with its tracked casualties (demo/incidents.py), made once.
     from jedel.incidents.models import Casualty, Incident
 

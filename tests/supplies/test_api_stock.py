@@ -261,3 +261,14 @@ def test_anonymous_is_401(depot, method, path):
     response = getattr(Client(), method)(path, **({"data": {}, "content_type": "application/json"}
                                                  if method == "post" else {}))
     assert (response.status_code, response.json()["detail"][0]["code"]) == (401, "not_authenticated")
+
+
+def test_booleans_are_not_numbers(depot):
+    """JSON true/false is refused where a number is asked (pydantic would read them as 1/0)."""
+    national = client_of(depot, "national_log")
+    body = {"code": "gown", "category": "ppe", "name_en": "Gown", "units_per_patient_day": False}
+    refused = post(national, "/api/supplies/items", body)
+    assert refused.status_code == 422 and refused.json()["detail"][0]["loc"][-1] == "units_per_patient_day"
+    receipt = post(client_of(depot, "aktobe_log"), f"/api/supplies/warehouses/{depot['aktobe'].pk}/receipts",
+                   {"item": depot["items"]["soap"].pk, "quantity": True})
+    assert receipt.status_code == 422 and receipt.json()["detail"][0]["loc"][-1] == "quantity"

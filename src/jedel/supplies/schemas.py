@@ -14,7 +14,7 @@ from jedel.supplies.models import Item, KitVersion, LedgerEntry, Warehouse
 CategoryName = Literal["ppe", "medicine", "device", "hygiene", "kit", "other"]
 UnitName = Literal["piece", "pair", "pack", "box", "bottle", "kit"]
 WarehouseKindName = Literal["national", "regional", "hospital", "partner"]
-Units = Annotated[int, Field(ge=1, le=10**9)]
+Units = Annotated[int, Field(strict=True, ge=1, le=10**9)]
 Lot = Annotated[str, Field(max_length=60)]
 Note = Annotated[str, Field(max_length=300)]
 
@@ -43,9 +43,9 @@ class ItemIn(Schema):
     name_ru: Annotated[str, Field(max_length=200)] = ""
     name_kk: Annotated[str, Field(max_length=200)] = ""
     unit: UnitName = "piece"
-    shelf_life_days: Annotated[int, Field(ge=1, le=36500)] | None = None
-    units_per_patient_day: Annotated[float, Field(ge=0, le=10000)] | None = None
-    pack_size: Annotated[int, Field(ge=1, le=100000)] = 1
+    shelf_life_days: Annotated[int, Field(strict=True, ge=1, le=36500)] | None = None
+    units_per_patient_day: Annotated[float, Field(strict=True, ge=0, le=10000)] | None = None
+    pack_size: Annotated[int, Field(strict=True, ge=1, le=100000)] = 1
 
 
 class KitComponentOut(Schema):
@@ -103,8 +103,8 @@ class WarehouseIn(Schema):
     region: Annotated[str, Field(max_length=8)] | None = None
     facility: Annotated[str, Field(max_length=40)] | None = None
     partner: Annotated[str, Field(max_length=120)] = ""
-    lat: Annotated[float, Field(ge=40, le=56)]
-    lon: Annotated[float, Field(ge=46, le=88)]
+    lat: Annotated[float, Field(strict=True, ge=40, le=56)]
+    lon: Annotated[float, Field(strict=True, ge=46, le=88)]
 
 
 class StockOut(Schema):
@@ -151,7 +151,7 @@ class IssueIn(Schema):
 
 class AdjustIn(Schema):
     item: RowId
-    delta: Annotated[int, Field(ge=-10**9, le=10**9)]
+    delta: Annotated[int, Field(strict=True, ge=-10**9, le=10**9)]
     lot: Lot = ""
     expires_on: date | None = None
     note: Annotated[str, Field(min_length=1, max_length=300)]
@@ -164,7 +164,7 @@ class WriteOffIn(Schema):
 
 class MinimumIn(Schema):
     item: RowId
-    min_units: Annotated[int, Field(ge=0, le=10**9)]
+    min_units: Annotated[int, Field(strict=True, ge=0, le=10**9)]
 
 
 class TakenOut(Schema):
@@ -202,8 +202,8 @@ class CountImportOut(Schema):
 class CensusIn(Schema):
     warehouse: RowId
     item: RowId
-    census: list[Annotated[float, Field(ge=0, le=1_000_000)]] = Field(min_length=1, max_length=365)
-    units_per_patient_day: Annotated[float, Field(ge=0, le=10000)] | None = None
+    census: list[Annotated[float, Field(strict=True, ge=0, le=1_000_000)]] = Field(min_length=1, max_length=365)
+    units_per_patient_day: Annotated[float, Field(strict=True, ge=0, le=10000)] | None = None
 
 
 class CensusOut(Schema):

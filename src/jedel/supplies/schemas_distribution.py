@@ -15,7 +15,7 @@ from jedel.supplies.selectors_distribution import DistributionRow, DistributionV
 NO_NUL = r"^[^\x00]*$"  # no Jedel text holds NUL (PostgreSQL cannot store it)
 VerdictName = Literal["useful", "not_useful", "missing"]
 LanguageName = Literal["kk", "ru"]
-ItemKey = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
+ItemKey = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]  # a JSON object key: always text, read as a number
 
 
 Place = Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)]
@@ -31,8 +31,8 @@ class DistributionIn(Schema):
     on: date
     partner: Text200 = ""
     incident: RowId | None = None
-    lat: Annotated[float, Field(ge=40, le=56, allow_inf_nan=False)] | None = None
-    lon: Annotated[float, Field(ge=46, le=88, allow_inf_nan=False)] | None = None
+    lat: Annotated[float, Field(strict=True, ge=40, le=56, allow_inf_nan=False)] | None = None
+    lon: Annotated[float, Field(strict=True, ge=46, le=88, allow_inf_nan=False)] | None = None
 
 
 class DistributionOut(Schema):
@@ -86,7 +86,7 @@ class DistributionDetailOut(DistributionOut):
 
 
 class HouseholdIn(Schema):
-    size: Annotated[int, Field(ge=1, le=100)]
+    size: Annotated[int, Field(strict=True, ge=1, le=100)]
     head_name: Text200 = ""
     phone: Phone = ""
     reference: Annotated[str, Field(min_length=1, max_length=20, pattern=NO_NUL)] | None = Field(
@@ -109,7 +109,7 @@ class HouseholdOut(Schema):
 class HandoutIn(Schema):
     household: RowId | None = None
     item: RowId
-    quantity: Annotated[int, Field(ge=1, le=100_000)]
+    quantity: Annotated[int, Field(strict=True, ge=1, le=100_000)]
 
 
 class HandoutOut(Schema):
