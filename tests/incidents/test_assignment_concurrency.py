@@ -13,18 +13,18 @@ from jedel.incidents.models import Assignment, Casualty, TimelineEntry
 from jedel.incidents.services.distribution import assignment_accept
 from tests.incidents.conftest import declare
 from tests.incidents.distribution_helpers import SCENE, network, register_all  # noqa: F401
-from tests.incidents.test_concurrency import _race, _requires_postgres
+from tests.common.races import race, require_postgres
 
 pytestmark = pytest.mark.postgres
 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_coordinators_assigning_one_casualty_one_wins_one_gets_409(network, slow_location_write):
-    _requires_postgres()
+    require_postgres()
     incident = declare(network, scene_lat=SCENE[0], scene_lon=SCENE[1])
     register_all(network, incident, [("R1", "immediate")])
     jobs = [("nc", "MCI-NEAR"), ("rc75", "MCI-FAR")]
-    results = _race([lambda w=w, h=h: assignment_accept(actor=network["p"][w], incident_id=incident.pk, tag="R1",
+    results = race([lambda w=w, h=h: assignment_accept(actor=network["p"][w], incident_id=incident.pk, tag="R1",
                                                         hospital=h, version=1, reason="race")
                      for w, h in jobs])
     winners = [r for r in results if isinstance(r, Assignment)]
@@ -53,13 +53,13 @@ def slow_after_capacity_check(monkeypatch):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_casualties_for_the_last_place_one_is_sent_one_is_refused(network, slow_after_capacity_check):
-    _requires_postgres()
+    require_postgres()
     # Two incidents at once (one incident's assignments already queue on its row): MCI-NEAR has 1 immediate place.
     first = declare(network, scene_lat=SCENE[0], scene_lon=SCENE[1])
     second = declare(network, title="Second scene", scene_lat=SCENE[0], scene_lon=SCENE[1])
     register_all(network, first, [("R1", "immediate")])
     register_all(network, second, [("R2", "immediate")])
-    results = _race([lambda i=i, t=t, w=w: assignment_accept(actor=network["p"][w], incident_id=i.pk, tag=t,
+    results = race([lambda i=i, t=t, w=w: assignment_accept(actor=network["p"][w], incident_id=i.pk, tag=t,
                                                              hospital="MCI-NEAR", version=1, reason="race")
                      for i, t, w in ((first, "R1", "nc"), (second, "R2", "rc75"))])
     winners = [r for r in results if isinstance(r, Assignment)]

@@ -12,7 +12,7 @@ from jedel.transfers.models import Mission, Transfer, TransportAsset
 from jedel.transfers.services import dispatch
 from jedel.transfers.services.dispatch import transfer_assign
 from jedel.transfers.services.requests import transfer_accept
-from tests.incidents.test_concurrency import _race, _requires_postgres
+from tests.common.races import race, require_postgres
 from tests.transfers.helpers import NATIONAL, NOW, asset, request, staff
 
 pytestmark = pytest.mark.postgres
@@ -37,10 +37,10 @@ def _accepted(net, dest):
 
 @pytest.mark.django_db(transaction=True)
 def test_one_aircraft_for_two_requests_one_wins_one_gets_409(net, slow_option):
-    _requires_postgres()
+    require_postgres()
     heli = asset("HELI-1", "helicopter", net["AIR"])
     first, second = _accepted(net, "H1"), _accepted(net, "H2")
-    results = _race([lambda t=t: transfer_assign(actor=NATIONAL, transfer_id=t.pk, asset_id=heli.pk, now=NOW)
+    results = race([lambda t=t: transfer_assign(actor=NATIONAL, transfer_id=t.pk, asset_id=heli.pk, now=NOW)
                      for t in (first, second)])
     winners = [r for r in results if isinstance(r, Mission)]
     losers = [r for r in results if isinstance(r, Conflict)]
@@ -53,10 +53,10 @@ def test_one_aircraft_for_two_requests_one_wins_one_gets_409(net, slow_option):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_aircraft_for_one_request_one_wins_one_gets_409(net, slow_option):
-    _requires_postgres()
+    require_postgres()
     a, b = asset("HELI-1", "helicopter", net["AIR"]), asset("HELI-2", "helicopter", net["AIR"])
     t = _accepted(net, "H1")
-    results = _race([lambda x=x: transfer_assign(actor=NATIONAL, transfer_id=t.pk, asset_id=x.pk, version=2, now=NOW)
+    results = race([lambda x=x: transfer_assign(actor=NATIONAL, transfer_id=t.pk, asset_id=x.pk, version=2, now=NOW)
                      for x in (a, b)])
     losers = [r for r in results if isinstance(r, Conflict)]
     assert len([r for r in results if isinstance(r, Mission)]) == 1 and len(losers) == 1, results
