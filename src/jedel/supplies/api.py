@@ -60,15 +60,8 @@ def create_warehouse(request: HttpRequest, data: WarehouseIn) -> Any:
 @router.get("/supplies/stock", response=list[StockOut])
 def list_stock(request: HttpRequest, warehouse: RowIdParam | None = None, item: RowIdParam | None = None) -> Any:
     """Stock on hand, days of supply and reorder advice per warehouse and item (one warehouse or one item)."""
-    return [StockOut.of(o) for o in stock_outlooks(request, warehouse, item)]
-
-
-def stock_outlooks(request: HttpRequest, warehouse: int | None, item: int | None) -> list[engines.Outlook]:
-    ids = [warehouse] if warehouse is not None else None
-    lines = selectors.stock_lines(request.auth, warehouse_ids=ids, item_id=item, now=timezone.now())  # type: ignore[attr-defined]
-    on_order = selectors.units_on_order(ids, item)
-    return [engines.outlook(line, units_on_order=on_order.get((line.warehouse_id, line.item.pk), 0))
-            for line in lines]
+    outlooks = engines.outlooks(request.auth, warehouse_id=warehouse, item_id=item, now=timezone.now())  # type: ignore[attr-defined]
+    return [StockOut.of(o) for o in outlooks]
 
 
 @router.get("/supplies/warehouses/{warehouse_id}/ledger", response=list[EntryOut])

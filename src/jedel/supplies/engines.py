@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from jedel.core.supplies import (
     ComponentFeedback,
@@ -21,6 +22,8 @@ from jedel.core.supplies import (
 )
 from jedel.supplies.models import KitVersion
 from jedel.supplies.models_distribution import FeedbackAnswer, FeedbackForm
+from jedel.accounts.policy import Principal
+from jedel.supplies import selectors
 from jedel.supplies.selectors import StockLine
 
 # Reorder defaults (project choices, shown on the forecast page): a national or regional delivery in Kazakhstan
@@ -49,6 +52,15 @@ def outlook(line: StockLine, *, units_on_order: int = 0, lead_time_days: float =
     reorder = reorder_recommendation(usable, units_on_order, use, lead_time_days, safety_stock_days,
                                      target_days_of_supply, pack_size=line.item.pack_size)
     return Outlook(line=line, daily_use_units=use, days_of_supply=days_of_supply(usable, use), reorder=reorder)
+
+
+def outlooks(viewer: Principal | None, *, warehouse_id: int | None = None, item_id: int | None = None,
+             now: datetime) -> list[Outlook]:
+    """Every stock line of one warehouse and/or one item with its outlook (units on order counted)."""
+    ids = [warehouse_id] if warehouse_id is not None else None
+    lines = selectors.stock_lines(viewer, warehouse_ids=ids, item_id=item_id, now=now)
+    on_order = selectors.units_on_order(ids, item_id)
+    return [outlook(line, units_on_order=on_order.get((line.warehouse_id, line.item.pk), 0)) for line in lines]
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ def overview_page(request: HttpRequest) -> HttpResponse:
     viewer = principal_for_user(request.user)
     try:
         warehouses = selectors.warehouses(viewer)
-        outlooks = _outlooks(viewer, None)
+        outlooks = engines.outlooks(viewer, now=timezone.now())
     except DomainError as exc:
         return domain_error_page(request, exc)
     rows = warehouse_rows(warehouses, outlooks)
@@ -47,14 +47,6 @@ def overview_page(request: HttpRequest) -> HttpResponse:
                               "url": reverse("supplies:warehouse", args=[r.warehouse.pk])} for r in rows]}
     return render(request, "supplies/overview.html", {"rows": rows, "items": national_rows(outlooks),
                                                       "config": config, "import_form": CountImportForm()})
-
-
-def _outlooks(viewer: Principal | None, warehouse_id: int | None) -> list[engines.Outlook]:
-    ids = [warehouse_id] if warehouse_id is not None else None
-    lines = selectors.stock_lines(viewer, warehouse_ids=ids, now=timezone.now())
-    on_order = selectors.units_on_order(ids)
-    return [engines.outlook(line, units_on_order=on_order.get((line.warehouse_id, line.item.pk), 0))
-            for line in lines]
 
 
 def _item_choices(viewer: Principal | None) -> list[tuple[int, str]]:
@@ -104,7 +96,7 @@ def warehouse_page(request: HttpRequest, warehouse_id: int) -> HttpResponse:
         else:
             return redirect("supplies:warehouse", warehouse_id=warehouse.pk)
     assert viewer is not None
-    outlooks = _outlooks(viewer, warehouse.pk)
+    outlooks = engines.outlooks(viewer, warehouse_id=warehouse.pk, now=timezone.now())
     context = {"warehouse": warehouse, "outlooks": outlooks, "forms": forms, "failed": action,
                "entries": selectors.ledger(viewer, warehouse.pk, limit=50),
                "can_move": allowed(viewer, MOVE_STOCK, warehouse),
