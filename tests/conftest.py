@@ -36,17 +36,13 @@ def kz(db):
 
 @pytest.fixture(autouse=True)
 def _fresh_status_entries():
-    """The status cache and the MCI board's cached live parts outlive a test; a rolled-back test database reuses
-    ids, so every test starts with none."""
-    import uuid
+    """The status cache, the supplies catalogue and the MCI board's cached live parts outlive a test; a rolled-back
+    test database reuses ids, so every test starts with none."""
+    from tests.common.caches import clear_process_caches
 
-    from jedel.capacity.selectors import status_cache
-    from jedel.incidents import board_live
-
-    status_cache.clear()
-    board_live.LIVE_PART_GENERATION = uuid.uuid4().hex  # cached MCI board parts of earlier tests never match
+    clear_process_caches()
     yield
-    status_cache.clear()
+    clear_process_caches()
 
 
 @pytest.fixture(autouse=True)

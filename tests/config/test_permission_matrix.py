@@ -4,14 +4,13 @@ Callers: each role with its scope (national, Almaty city KZ-75, or facility A in
 regional, in KZ-75), a facility API token of A, and an anonymous caller. Targets: facility A, facility B (same
 region, other facility) and facility C in Astana (KZ-71). Allowed → the endpoint's success status; refused → 403
 with code `forbidden` (and the attempt audited), or the row's own refusal (404, or 422 for an import that lists
-refused lines); anonymous → 401. The expectations are written out in permission_table.py and the rows files (not
-computed by the policy under test), and every operation of the OpenAPI document must appear in ENDPOINTS by its
-operation id. The rows of the incidents, preparedness, security and transfers apps are in permission_rows_<app>.py;
-the supplies app's in permission_rows_supplies_stock.py (catalogue, warehouses, stock),
-permission_rows_supplies_requests.py (requests, shipments) and permission_rows_supplies_distribution.py
-(distributions, feedback, kit proposals).
+refused lines, the attempt audited too); anonymous → 401. The expectations are written out in
+permission_table.py and the rows files (not computed by the policy under test), and every operation of the
+OpenAPI document must appear in ENDPOINTS by its operation id. The rows of the incidents, preparedness, security
+and transfers apps are in permission_rows_<app>.py; the supplies app's in permission_rows_supplies_stock.py
+(catalogue, warehouses, stock), permission_rows_supplies_requests.py (requests, shipments) and
+permission_rows_supplies_distribution.py (distributions, feedback, kit proposals).
 """
-
 from __future__ import annotations
 
 import json
@@ -19,6 +18,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from lxml import etree
 
@@ -31,6 +31,7 @@ from jedel.facilities.models import ReferralLink
 from jedel.capacity.report_input import BedInput, ReportInput
 from jedel.capacity.services.reports import report_submit
 from tests.capacity.capacity_helpers import make_facility, make_user
+from tests.common.caches import clear_process_caches
 from tests.config.permission_rows_incidents import INCIDENT_ENDPOINTS
 from tests.config.permission_rows_preparedness import PREPAREDNESS_ENDPOINTS
 from tests.config.permission_rows_transfers import TRANSFER_ENDPOINTS
@@ -239,14 +240,12 @@ def world(kz):
     return {"A": a, "B": b, "C": c, "region": kz["KZ-75"]}
 
 
-def _caller(role: str, world) -> Client:
-    client = Client()
+def _principal(role: str, world) -> Any:
+    """The caller's account (a user), a facility token of A (its raw value), or None for the anonymous caller."""
     if role == "anonymous":
-        return client
+        return None
     if role == "token":
-        _, raw = token_create(actor=SYSTEM, name="his", facility_id=world["A"].pk)
-        client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
-        return client
+        return token_create(actor=SYSTEM, name="his", facility_id=world["A"].pk)[1]
     if role == "logistician":
         # A regional logistician (KZ-75, A's and B's region) is the common case; make_user would scope it nationally.
         from jedel.accounts.models import User
@@ -254,19 +253,25 @@ def _caller(role: str, world) -> Client:
         user = User(username="pm-logistician", role=role, scope_level="region", scope_region=world["region"])
         user.set_unusable_password()
         user.save()
-    else:
-        user = make_user(f"pm-{role}", role, region=world["region"] if role == "regional_coordinator" else None,
-                         facility=world["A"] if role in {"facility_manager", "clinician", "security_officer"} else None)
-    client.force_login(user)
+        return user
+    return make_user(f"pm-{role}", role, region=world["region"] if role == "regional_coordinator" else None,
+                     facility=world["A"] if role in {"facility_manager", "clinician", "security_officer"} else None)
+
+
+def _client(principal: Any) -> Client:
+    """A fresh client per call (no cookies carried from the call before), signed in as the principal."""
+    client = Client()
+    if isinstance(principal, str):
+        client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {principal}"
+    elif principal is not None:
+        client.force_login(principal)
     return client
 
 
-@pytest.mark.parametrize("target", TARGETS)
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=[e.name for e in ENDPOINTS])
-def test_endpoint_role_target(endpoint: Endpoint, role: str, target: str, world):
+def _wrong_answer(endpoint: Endpoint, role: str, target: str, principal: Any, world) -> str | None:
+    """What is wrong with this caller's answer on this target, or None when it is the expected one."""
     facility = world[target]
-    client = _caller(role, world)
+    client = _client(principal)
     kwargs: dict[str, Any] = {}
     if endpoint.body:
         data, content_type = endpoint.body(facility, world)
@@ -276,16 +281,41 @@ def test_endpoint_role_target(endpoint: Endpoint, role: str, target: str, world)
 
     response = getattr(client, endpoint.method)(endpoint.path(facility), **kwargs)
 
+    status = response.status_code
     if expected_allowed is None:
-        assert response.status_code == 401, response.content[:300]
+        expected = 401
     elif expected_allowed:
-        assert response.status_code == endpoint.ok, response.content[:500]
-    elif endpoint.refused == 404:
-        assert response.status_code == 404, response.content[:300]
-    elif endpoint.refused == 422:
-        assert response.status_code == 422, response.content[:300]
-        assert [(d["code"], d["loc"][-1]) for d in response.json()["detail"]] == [("import_invalid", "warehouse")]
+        expected = endpoint.ok
     else:
-        assert response.status_code == 403, response.content[:300]
-        assert response.json()["detail"][0]["code"] in {"forbidden", "token_wrong_facility"}
-        assert AuditEvent.objects.filter(outcome="denied").count() == denied_before + 1
+        expected = endpoint.refused
+    if status != expected:
+        return f"{status} instead of {expected}: {response.content[:300]!r}"
+    if expected == 422 and not expected_allowed:
+        codes = [(d["code"], d["loc"][-1]) for d in response.json()["detail"]]
+        if codes != [("import_invalid", "warehouse")]:
+            return f"422 with {codes} instead of the refused warehouse line"
+    if expected == 403:
+        code = response.json()["detail"][0]["code"]
+        if code not in {"forbidden", "token_wrong_facility"}:
+            return f"403 with code {code!r}"
+    if expected in (403, 422) and not expected_allowed:
+        if AuditEvent.objects.filter(outcome="denied").count() != denied_before + 1:
+            return "refused without an audited denial"
+    return None
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=[e.name for e in ENDPOINTS])
+def test_endpoint_answers_each_caller_on_each_target(endpoint: Endpoint, world):
+    """Each caller × target is one call in its own savepoint, rolled back after it: every call sees the same
+    world, as separate tests would, without building the world 27 times."""
+    principals = {role: _principal(role, world) for role in ROLES}
+    wrong = []
+    for role in ROLES:
+        for target in TARGETS:
+            with transaction.atomic():
+                clear_process_caches()  # a rolled-back call leaves no rows, but caches outlive it
+                problem = _wrong_answer(endpoint, role, target, principals[role], world)
+                transaction.set_rollback(True)
+            if problem:
+                wrong.append(f"{role} on {target}: {problem}")
+    assert not wrong, "\n".join(wrong)
