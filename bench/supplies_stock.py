@@ -1,10 +1,10 @@
 """Benchmark: stock on hand and days of supply over 1,000 warehouses x 2,000 items and 10 million ledger entries.
 
 Prints one JSON object. Two reads, each timed end to end in process over random targets after a warm-up:
-- ``warehouse``: what a warehouse's page shows, ``selectors.stock_lines(viewer, warehouse_ids=[w], now=...)``
-  (on hand from the balances, expired / expiring, minimum, 14 days of use from the ledger) and
-  ``engines.outlook(line)`` (days of supply, reorder) for every line;
-- ``item``: one item across all warehouses, ``stock_lines(viewer, item_id=i, now=...)`` and the outlooks.
+- ``warehouse``: what a warehouse's page and the stock API read, ``engines.outlooks(viewer, warehouse_id=w,
+  now=...)``: the stock lines (on hand from the balances, expired / expiring, minimum, 14 days of use from the
+  ledger), units on order, and days of supply and reorder for every line;
+- ``item``: one item across all warehouses, ``engines.outlooks(viewer, item_id=i, now=...)``.
 The baseline of each, measured in the same run over the same targets, is the naive read: on hand, expired and
 expiring summed from all ledger entries of that warehouse (item), grouped by item (warehouse), with the same 14-day
 use sum in the same query, then the same minimums, items and outlooks. Both reads are checked to give identical
@@ -367,8 +367,7 @@ def main() -> None:
     from jedel.accounts.policy import Principal
     from jedel.geo.models import Region
     from jedel.geo.services import reference_geography_load
-    from jedel.supplies.engines import outlook
-    from jedel.supplies.selectors import stock_lines
+    from jedel.supplies.engines import outlooks
 
     rng = np.random.default_rng(args.seed)  # the data; the reads' targets draw from their own generator
     load_s, started = None, time.perf_counter()
@@ -397,8 +396,8 @@ def main() -> None:
     for kind in ("warehouse", "item"):
         cur.execute(f"select id from supplies_{kind} order by id")
         targets[kind] = rng.choice([r[0] for r in cur.fetchall()], n).tolist()
-    figure = {"warehouse": lambda w: [outlook(x) for x in stock_lines(viewer, warehouse_ids=[w], now=ANCHOR)],
-              "item": lambda i: [outlook(x) for x in stock_lines(viewer, item_id=i, now=ANCHOR)]}
+    figure = {"warehouse": lambda w: outlooks(viewer, warehouse_id=w, now=ANCHOR),
+              "item": lambda i: outlooks(viewer, item_id=i, now=ANCHOR)}
     naive = {"warehouse": lambda w: _naive(cur, warehouse_id=w), "item": lambda i: _naive(cur, item_id=i)}
     audits, load_before = AuditEvent.objects.count(), os.getloadavg()[0]
     benchmarks = []
@@ -406,13 +405,13 @@ def main() -> None:
         warm, timed = targets[kind][:args.warmup], targets[kind][args.warmup:]
         for x in warm:  # warm-up, and the two reads must agree line for line
             if _key(figure[kind](x)) != _key(naive[kind](x)):
-                raise SystemExit(f"{kind} {x}: stock_lines and the ledger sums disagree")
+                raise SystemExit(f"{kind} {x}: engines.outlooks and the ledger sums disagree")
         fig_ms, base_ms, lines = _timed(figure[kind], naive[kind], timed)
         f, b = _stats(fig_ms), _stats(base_ms)
         benchmarks.append({
             "name": f"supplies_stock_{kind}_p95", "figure": f["p95_ms"], "unit": "ms",
-            "figure_is": f"p95 of stock_lines({'warehouse_ids=[w]' if kind == 'warehouse' else 'item_id=i'}) "
-                         "+ outlook per line", **f, "baseline": b["p95_ms"],
+            "figure_is": f"p95 of engines.outlooks({'warehouse_id=w' if kind == 'warehouse' else 'item_id=i'})",
+            **f, "baseline": b["p95_ms"],
             "baseline_p50_ms": b["p50_ms"], "baseline_p99_ms": b["p99_ms"],
             "baseline_name": f"naive SUM(quantity) over all ledger entries of the {kind}, grouped by "
                              f"{'item' if kind == 'warehouse' else 'warehouse'}, with the 14-day use sum",

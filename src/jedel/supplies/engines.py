@@ -18,6 +18,7 @@ from jedel.core.supplies import (
     forecast_use,
     propose_next_version,
     reorder_recommendation,
+    reorder_recommendations,
     run_out_day,
 )
 from jedel.supplies.models import KitVersion
@@ -60,7 +61,14 @@ def outlooks(viewer: Principal | None, *, warehouse_id: int | None = None, item_
     ids = [warehouse_id] if warehouse_id is not None else None
     lines = selectors.stock_lines(viewer, warehouse_ids=ids, item_id=item_id, now=now)
     on_order = selectors.units_on_order(ids, item_id)
-    return [outlook(line, units_on_order=on_order.get((line.warehouse_id, line.item.pk), 0)) for line in lines]
+    # All lines at once (a national warehouse has 2,000): the same figures as outlook() line by line.
+    use = [line.used_in_window / line.window_days for line in lines]
+    reorders = reorder_recommendations(
+        [line.on_hand - line.expired for line in lines],
+        [on_order.get((line.warehouse_id, line.item.pk), 0) for line in lines], use, LEAD_TIME_DAYS,
+        SAFETY_STOCK_DAYS, TARGET_DAYS_OF_SUPPLY, [line.item.pack_size for line in lines])
+    return [Outlook(line=line, daily_use_units=u, days_of_supply=r.days_of_supply, reorder=r)
+            for line, u, r in zip(lines, use, reorders)]
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ ledger; average daily use is the units issued or distributed in the last `USE_WI
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -17,6 +16,7 @@ from django.utils import timezone
 from jedel.accounts.policy import Principal
 from jedel.accounts.services import require
 from jedel.common.errors import NotFound
+from jedel.supplies.catalogue_cache import catalogue_cache
 from jedel.supplies.errors import SupplyError
 from jedel.supplies.models import (EntryKind, Item, KitVersion, LedgerEntry, MinimumStock, StockBalance, Warehouse)
 from jedel.supplies.permissions import VIEW_SUPPLIES
@@ -24,10 +24,6 @@ from jedel.supplies.permissions import VIEW_SUPPLIES
 USE_WINDOW_DAYS = 14  # two weeks: long enough to smooth a day's peak, short enough to follow a flood's surge
 EXPIRING_WITHIN_DAYS = 90
 CONSUMPTION = (EntryKind.ISSUE, EntryKind.DISTRIBUTION)
-_ITEM_FIELDS = [f.attname for f in Item._meta.concrete_fields]
-# Every column of the item but its id, in the model's order: Item.from_db builds it positionally (cheaper than
-# keyword construction, which costs ~15 µs an item on a 2,000-line national warehouse).
-_ITEM_COLUMNS = tuple(f"item__{name}" for name in _ITEM_FIELDS[1:])
 
 
 @dataclass(frozen=True)
@@ -99,33 +95,26 @@ def stock_lines(viewer: Principal | None, *, warehouse_ids: list[int] | None = N
     if item_id is not None:
         where &= Q(item_id=item_id)
     soon = today + timedelta(days=EXPIRING_WITHIN_DAYS)
-    # The items' columns come with the balances (grouped by them): a second query naming a thousand item ids
-    # costs more than the sums themselves on a national warehouse (bench/supplies_stock.py).
-    totals = (StockBalance.objects.filter(where).values("warehouse_id", "item_id", *_ITEM_COLUMNS)
+    totals = (StockBalance.objects.filter(where).values("warehouse_id", "item_id")
               .annotate(units=Sum("on_hand"),
                         expired=Sum("on_hand", filter=Q(batch__expires_on__lt=today)),
                         soon=Sum("on_hand", filter=Q(batch__expires_on__gte=today, batch__expires_on__lte=soon)))
-              .values_list("warehouse_id", "item_id", "units", "expired", "soon", *_ITEM_COLUMNS))
+              .values_list("warehouse_id", "item_id", "units", "expired", "soon"))
     used = (LedgerEntry.objects.filter(where, kind__in=CONSUMPTION, at__gte=_window_start(now, window_days),
                                        at__lte=now)
-            .values("warehouse_id", "item_id").annotate(units=Sum("quantity")))
-    minimums = dict(((m["warehouse_id"], m["item_id"]), m["min_units"])
-                    for m in MinimumStock.objects.filter(where).values("warehouse_id", "item_id", "min_units"))
-    rows: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
-    catalogue: dict[int, Item] = {}
-    for w, i, units, expired, soon_units, *item_values in totals:
-        rows[(w, i)].update(on_hand=units or 0, expired=expired or 0, soon=soon_units or 0)
-        if i not in catalogue:
-            catalogue[i] = Item.from_db(None, _ITEM_FIELDS, [i, *item_values])
-    for u in used:
-        rows[(u["warehouse_id"], u["item_id"])]["used"] = -(u["units"] or 0)
+            .values_list("warehouse_id", "item_id").annotate(units=Sum("quantity")))
+    minimums = dict(((w, i), units) for w, i, units in
+                    MinimumStock.objects.filter(where).values_list("warehouse_id", "item_id", "min_units"))
+    # (on hand, expired, expiring soon, used in the window) per (warehouse, item)
+    rows: dict[tuple[int, int], list[int]] = {(w, i): [units or 0, expired or 0, soon_units or 0, 0]
+                                              for w, i, units, expired, soon_units in totals}
+    for w, i, units in used:
+        rows.setdefault((w, i), [0, 0, 0, 0])[3] = -(units or 0)
     for key in minimums:
-        rows.setdefault(key, {})
-    missing = {i for _, i in rows} - set(catalogue)  # used or at a minimum with nothing left on hand
-    catalogue.update((i.pk, i) for i in Item.objects.filter(pk__in=missing))
-    lines = [StockLine(warehouse_id=w, item=catalogue[i], on_hand=r.get("on_hand", 0),
-                       expiring_soon=r.get("soon", 0), expired=r.get("expired", 0), min_units=minimums.get((w, i)),
-                       used_in_window=r.get("used", 0), window_days=window_days)
+        rows.setdefault(key, [0, 0, 0, 0])
+    catalogue = catalogue_cache.items(i for _, i in rows)
+    lines = [StockLine(warehouse_id=w, item=catalogue[i], on_hand=r[0], expiring_soon=r[2], expired=r[1],
+                       min_units=minimums.get((w, i)), used_in_window=r[3], window_days=window_days)
              for (w, i), r in rows.items()]
     return sorted(lines, key=lambda s: (s.warehouse_id, s.item.category, s.item.code))
 

@@ -17,6 +17,7 @@ from jedel.core.supplies.burn_rate import (
     use_per_patient_day,
 )
 from jedel.core.supplies.errors import SupplyErrorCode, SupplyInputError
+from jedel.core.supplies.reorder_many import reorder_recommendations
 from jedel.core.supplies.kit_feedback import (
     Z_95,
     ComponentDecision,
@@ -51,6 +52,7 @@ __all__ = [
     "forecast_use",
     "propose_next_version",
     "reorder_recommendation",
+    "reorder_recommendations",
     "run_out_day",
     "units_used",
     "use_per_patient_day",

@@ -36,7 +36,7 @@ from itertools import accumulate
 from jedel.core.supplies.errors import SupplyErrorCode, SupplyInputError, require_non_negative, require_whole
 
 # Shortfalls are products of fractional rates and day counts: 12.000000000001 packs is 12 packs, not 13.
-_PACK_ROUNDING_TOLERANCE = 1e-9
+PACK_ROUNDING_TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)
@@ -266,7 +266,7 @@ def reorder_recommendation(units_on_hand: float, units_on_order: float, daily_us
         reason, packs = ReorderReason.NO_USE, 0
     elif position <= reorder_point:
         reason = ReorderReason.BELOW_REORDER_POINT
-        packs = math.ceil((order_up_to - position) / pack - _PACK_ROUNDING_TOLERANCE)
+        packs = math.ceil((order_up_to - position) / pack - PACK_ROUNDING_TOLERANCE)
     else:
         reason, packs = ReorderReason.SUFFICIENT, 0
     return Reorder(reason=reason, order_units=packs * pack, order_packs=packs,
