@@ -70,6 +70,15 @@ def _write_off_body(f, world):
     return _json({"item": _stocked(f, lot="PM-OLD", expires_on=EXPIRED), "lot": "PM-OLD"})(f, world)
 
 
+def _assembly_body(f, world):
+    """A kit of 2 soaps and 5 soaps at f's store: two kits can be made there."""
+    from jedel.supplies.services.catalogue import kit_version_create
+
+    version = kit_version_create(actor=SYSTEM, kit_id=_kit().pk, components={_item().pk: 2}, note="matrix")
+    _stocked(f)
+    return _json({"kit_version": version.pk, "count": 2})(f, world)
+
+
 def _counts_body(f, world):
     return f"warehouse,item,lot,expires_on,counted\n{_store_of(f).code},{_item().code},,,3\n", "text/csv"
 
@@ -98,6 +107,8 @@ SUPPLY_STOCK_ENDPOINTS = [
              lambda f, world: _json({"item": _item().pk, "delta": 3, "note": "found in the basement"})(f, world)),
     Endpoint("write_off_expired", "post", lambda f: f"{_W}/{_store(f)}/write-offs", STOREKEEPING, 201,
              _write_off_body),
+    Endpoint("assemble_kits", "post", lambda f: f"{_W}/{_store(f)}/kit-assemblies", STOREKEEPING, 201,
+             _assembly_body),
     Endpoint("set_minimum_stock", "put", lambda f: f"{_W}/{_store(f)}/minimums", WAREHOUSE_ADMIN, 200,
              lambda f, world: _json({"item": _item().pk, "min_units": 10})(f, world)),
     # A count file is checked line by line and every problem listed, the caller's right at each line's warehouse

@@ -14,9 +14,9 @@ from jedel.facilities.io import decode
 from jedel.supplies import engines, selectors
 from jedel.supplies.errors import SupplyError
 from jedel.supplies.schemas import (AdjustIn, CensusIn, CensusOut, CountImportOut, EntryOut, IssueIn, ItemIn, ItemOut,
-                                    KitVersionIn, KitVersionOut, MinimumIn, ReceiveIn, StockOut, TakenOut,
-                                    WarehouseIn, WarehouseOut, WriteOffIn)
-from jedel.supplies.services import catalogue, ledger, stock_import
+                                    KitAssemblyIn, KitAssemblyOut, KitTakenOut, KitVersionIn, KitVersionOut,
+                                    MinimumIn, ReceiveIn, StockOut, TakenOut, WarehouseIn, WarehouseOut, WriteOffIn)
+from jedel.supplies.services import catalogue, kits, ledger, stock_import
 
 router = Router(tags=["supplies"])
 
@@ -98,6 +98,16 @@ def adjust_stock(request: HttpRequest, warehouse_id: RowIdParam, data: AdjustIn)
 def write_off_expired(request: HttpRequest, warehouse_id: RowIdParam, data: WriteOffIn) -> Any:
     units = ledger.expiry_write_off(actor=request.auth, warehouse_id=warehouse_id, item_id=data.item, lot=data.lot)  # type: ignore[attr-defined]
     return Status(201, {"units": units})
+
+
+@router.post("/supplies/warehouses/{warehouse_id}/kit-assemblies", response={201: KitAssemblyOut})
+def assemble_kits(request: HttpRequest, warehouse_id: RowIdParam, data: KitAssemblyIn) -> Any:
+    """Kits from the components on hand, earliest expiry first; any component short: 409, nothing taken."""
+    made = kits.kit_assemble(actor=request.auth, warehouse_id=warehouse_id, kit_version_id=data.kit_version,  # type: ignore[attr-defined]
+                             count=data.count, lot=data.lot)
+    return Status(201, KitAssemblyOut(kit=made.kit_code, version=made.version, count=made.count, lot=made.lot,
+                                      expires_on=made.expires_on,
+                                      taken=[KitTakenOut(item=i, lot=lot, quantity=q) for i, lot, q in made.taken]))
 
 
 @router.put("/supplies/warehouses/{warehouse_id}/minimums", response={200: None})

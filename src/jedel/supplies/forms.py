@@ -42,6 +42,17 @@ class MinimumForm(_ItemForm):
     min_units = forms.IntegerField(label=_("Minimum stock (0 removes it)"), min_value=0, max_value=10**9)
 
 
+class KitAssemblyForm(forms.Form):
+    kit_version = forms.TypedChoiceField(label=_("Kit (current composition)"), coerce=int)
+    count = forms.IntegerField(label=_("Kits to assemble"), min_value=1, max_value=100_000)
+    lot = forms.CharField(label=_("Kit lot (empty: numbered from the version, day and expiry)"), max_length=60,
+                          required=False)
+
+    def __init__(self, *args: object, kits: list[tuple[int, str]] = (), **kwargs: object) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["kit_version"].choices = list(kits)
+
+
 class CountImportForm(forms.Form):
     file = forms.FileField(label=_("Stock counts (CSV: warehouse,item,lot,expires_on,counted)"))
 

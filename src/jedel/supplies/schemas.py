@@ -162,6 +162,27 @@ class WriteOffIn(Schema):
     lot: Annotated[str, Field(min_length=1, max_length=60)]
 
 
+class KitAssemblyIn(Schema):
+    kit_version: RowId
+    count: Annotated[int, Field(strict=True, ge=1, le=100_000)] = Field(description="kits to assemble")
+    lot: Lot = Field("", description="the kits' lot; made up from the version, day and expiry when empty")
+
+
+class KitTakenOut(Schema):
+    item: str
+    lot: str
+    quantity: int
+
+
+class KitAssemblyOut(Schema):
+    kit: str
+    version: int
+    count: int
+    lot: str
+    expires_on: date | None
+    taken: list[KitTakenOut]
+
+
 class MinimumIn(Schema):
     item: RowId
     min_units: Annotated[int, Field(strict=True, ge=0, le=10**9)]

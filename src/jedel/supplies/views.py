@@ -19,15 +19,15 @@ from jedel.common.views import domain_error_page
 from jedel.facilities.io import ImportFailed, decode
 from jedel.supplies import engines, selectors
 from jedel.supplies.forecast_chart import forecast_svg
-from jedel.supplies.forms import (AdjustForm, CensusForm, CountImportForm, IssueForm, MinimumForm, ReceiveForm,
-                                  WriteOffForm)
+from jedel.supplies.forms import (AdjustForm, CensusForm, CountImportForm, IssueForm, KitAssemblyForm, MinimumForm,
+                                  ReceiveForm, WriteOffForm)
 from jedel.supplies.models import Category
 from jedel.supplies.permissions import MANAGE_WAREHOUSE, MOVE_STOCK
-from jedel.supplies.services import catalogue, ledger, stock_import
+from jedel.supplies.services import catalogue, kits, ledger, stock_import
 from jedel.supplies.warehouse_overview import warehouse_rows, national_rows
 
 WAREHOUSE_FORMS = {"receive": ReceiveForm, "issue": IssueForm, "adjust": AdjustForm, "write_off": WriteOffForm,
-                   "minimum": MinimumForm}
+                   "assemble": KitAssemblyForm, "minimum": MinimumForm}
 
 
 @login_required
@@ -53,6 +53,18 @@ def _item_choices(viewer: Principal | None) -> list[tuple[int, str]]:
     return [(i.pk, f"{i.name} ({i.code})") for i in selectors.items(viewer)]
 
 
+def _current_versions(viewer: Principal | None) -> list[Any]:
+    """The current version of each kit (kit_versions lists them newest first per kit)."""
+    latest: dict[int, Any] = {}
+    for v in selectors.kit_versions(viewer):
+        latest.setdefault(v.kit_id, v)
+    return list(latest.values())
+
+
+def _kit_choices(viewer: Principal | None) -> list[tuple[int, str]]:
+    return [(v.pk, f"{v.kit.name} v{v.number}") for v in _current_versions(viewer)]
+
+
 def _apply(viewer: Principal, warehouse_id: int, action: str, d: dict[str, Any]) -> str:
     """Run one warehouse form's service; the message to show."""
     if action == "receive":
@@ -70,6 +82,10 @@ def _apply(viewer: Principal, warehouse_id: int, action: str, d: dict[str, Any])
     if action == "write_off":
         units = ledger.expiry_write_off(actor=viewer, warehouse_id=warehouse_id, item_id=d["item"], lot=d["lot"])
         return _("%(units)d expired units written off.") % {"units": units}
+    if action == "assemble":
+        made = kits.kit_assemble(actor=viewer, warehouse_id=warehouse_id, kit_version_id=d["kit_version"],
+                                 count=d["count"], lot=d["lot"])
+        return _("%(count)d kits assembled (lot %(lot)s).") % {"count": made.count, "lot": made.lot or "—"}
     catalogue.minimum_set(actor=viewer, warehouse_id=warehouse_id, item_id=d["item"], min_units=d["min_units"])
     return _("Minimum stock saved.")
 
@@ -79,11 +95,12 @@ def warehouse_page(request: HttpRequest, warehouse_id: int) -> HttpResponse:
     viewer = principal_for_user(request.user)
     try:
         warehouse = selectors.warehouse_get(viewer, warehouse_id)
-        choices = _item_choices(viewer)
+        choices = {"items": _item_choices(viewer), "kits": _kit_choices(viewer)}
     except DomainError as exc:
         return domain_error_page(request, exc)
     action = request.POST.get("action", "")
-    forms = {name: cls(request.POST if action == name else None, items=choices, prefix=name)
+    forms = {name: cls(request.POST if action == name else None, prefix=name,
+                       **({"kits": choices["kits"]} if name == "assemble" else {"items": choices["items"]}))
              for name, cls in WAREHOUSE_FORMS.items()}
     if request.method == "POST" and action in forms and forms[action].is_valid():
         assert viewer is not None
@@ -133,15 +150,12 @@ def catalogue_page(request: HttpRequest) -> HttpResponse:
     viewer = principal_for_user(request.user)
     try:
         items = selectors.items(viewer)
-        versions = selectors.kit_versions(viewer)
+        kits_now = _current_versions(viewer)
     except DomainError as exc:
         return domain_error_page(request, exc)
-    latest: dict[int, Any] = {}
-    for v in versions:
-        latest.setdefault(v.kit_id, v)
     return render(request, "supplies/catalogue.html", {
         "groups": [(label, [i for i in items if i.category == value]) for value, label in Category.choices],
-        "kits": list(latest.values())})
+        "kits": kits_now})
 
 
 @login_required

@@ -72,7 +72,7 @@ def batch_for(item: Item, lot: str, expires_on: date | None) -> Batch:
     return batch
 
 
-def _positive(quantity: int, field: str = "quantity") -> int:
+def positive_units(quantity: int, field: str = "quantity") -> int:
     if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
         raise DomainError(SupplyError.NOT_POSITIVE, field=field)
     return quantity
@@ -88,7 +88,7 @@ def _entry(warehouse: Warehouse, item: Item, batch: Batch, quantity: int, kind: 
 def put(warehouse: Warehouse, item: Item, batch: Batch, quantity: int, kind: str, *, actor_label: str,
         now: datetime, reference: str = "", note: str = "") -> LedgerEntry:
     """Add `quantity` units (> 0) of a batch to a warehouse. Call inside a transaction."""
-    _positive(quantity)
+    positive_units(quantity)
     if batch.item_id != item.pk:
         raise DomainError(SupplyError.BATCH_ITEM_MISMATCH, field="lot")
     keys = {"warehouse": warehouse, "item": item, "batch": batch}
@@ -119,7 +119,7 @@ def take(warehouse: Warehouse, item: Item, quantity: int, kind: str, *, actor_la
     Call inside a transaction: when too little is on hand, SupplyError.INSUFFICIENT_STOCK is raised after part
     may have been taken, and the caller's rollback undoes it.
     """
-    _positive(quantity)
+    positive_units(quantity)
     today = timezone.localdate(now)
     if batch is not None:
         if batch.item_id != item.pk:
@@ -160,7 +160,7 @@ def on_hand(warehouse_id: int, item_id: int) -> int:
     return int(total or 0)
 
 
-def _audit(actor: Principal, action: str, warehouse: Warehouse, changes: dict[str, object], now: datetime) -> None:
+def warehouse_audit(actor: Principal, action: str, warehouse: Warehouse, changes: dict[str, object], now: datetime) -> None:
     audit_record(actor=actor, action=action, object_type="warehouse", object_id=warehouse.pk,
                  region_id=warehouse.region_id, facility_id=warehouse.facility_id, now=now,
                  changes={k: str(v)[:80] for k, v in changes.items()})
@@ -173,11 +173,11 @@ def stock_receive(*, actor: Principal | None, warehouse_id: int, item_id: int, q
     warehouse = warehouse_for(actor, warehouse_id)
     assert actor is not None
     item, now = item_get(item_id), now or utcnow()
-    _positive(quantity)
+    positive_units(quantity)
     with transaction.atomic():
         entry = put(warehouse, item, batch_for(item, lot, expires_on), quantity, EntryKind.RECEIPT,
                     actor_label=actor.label, now=now, reference=reference, note=note)
-        _audit(actor, "stock_receive", warehouse, {"item": item.code, "quantity": quantity, "lot": lot,
+        warehouse_audit(actor, "stock_receive", warehouse, {"item": item.code, "quantity": quantity, "lot": lot,
                                                    "expires_on": expires_on}, now)
     return entry
 
@@ -188,12 +188,12 @@ def stock_issue(*, actor: Principal | None, warehouse_id: int, item_id: int, qua
     warehouse = warehouse_for(actor, warehouse_id)
     assert actor is not None
     item, now = item_get(item_id), now or utcnow()
-    _positive(quantity)
+    positive_units(quantity)
     batch = _lot(item, lot)
     with transaction.atomic():
         taken = take(warehouse, item, quantity, EntryKind.ISSUE, actor_label=actor.label, now=now, batch=batch,
                      reference=reference, note=note)
-        _audit(actor, "stock_issue", warehouse, {"item": item.code, "quantity": quantity,
+        warehouse_audit(actor, "stock_issue", warehouse, {"item": item.code, "quantity": quantity,
                                                  "lots": ",".join(t.batch.lot or "-" for t in taken)}, now)
     return taken
 
@@ -225,7 +225,7 @@ def stock_adjust(*, actor: Principal | None, warehouse_id: int, item_id: int, de
         else:
             result = take(warehouse, item, -delta, EntryKind.ADJUSTMENT, actor_label=actor.label, now=now,
                           batch=_lot(item, lot), note=note, allow_expired=True)
-        _audit(actor, "stock_adjust", warehouse, {"item": item.code, "delta": delta, "lot": lot, "note": note}, now)
+        warehouse_audit(actor, "stock_adjust", warehouse, {"item": item.code, "delta": delta, "lot": lot, "note": note}, now)
     return result
 
 
@@ -247,5 +247,5 @@ def expiry_write_off(*, actor: Principal | None, warehouse_id: int, item_id: int
             raise DomainError(SupplyError.INSUFFICIENT_STOCK, field="lot", status=409)
         take(warehouse, item, units, EntryKind.EXPIRY, actor_label=actor.label, now=now, batch=batch,
              note=f"expired {batch.expires_on.isoformat()}", allow_expired=True)
-        _audit(actor, "stock_expiry_write_off", warehouse, {"item": item.code, "lot": lot, "units": units}, now)
+        warehouse_audit(actor, "stock_expiry_write_off", warehouse, {"item": item.code, "lot": lot, "units": units}, now)
     return units
