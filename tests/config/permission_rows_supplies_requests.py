@@ -125,6 +125,10 @@ SUPPLY_REQUEST_ENDPOINTS = [
     Endpoint("decide_supply_request", "post",
              lambda f: f"/api/supplies/requests/{_request(f, to_f=True).pk}/decision", DECIDING, 200,
              _decision_body),
+    # Closing short is the supplying side's decision too (approved: version 2).
+    Endpoint("close_supply_request", "post",
+             lambda f: f"/api/supplies/requests/{_request(f, to_f=True, approve=True).pk}/close", DECIDING, 200,
+             _json({"version": 2, "reason": "no more soap this season"})),
     Endpoint("list_supply_shipments", "get", lambda f: "/api/supplies/shipments", PEOPLE, 200),
     Endpoint("get_supply_shipment", "get", lambda f: f"/api/supplies/shipments/{_shipment(f, to_f=True).pk}",
              PEOPLE, 200),

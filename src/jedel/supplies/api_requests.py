@@ -11,10 +11,10 @@ from jedel.accounts.policy import Principal
 from jedel.common.ids import RowIdParam
 from jedel.supplies.schemas_requests import (RequestStatusName, ShipmentOut, ShipmentPrepareIn, ShipmentReceiveIn,
                                              ShipmentStatusName, ShipmentVersionIn, SupplyRequestCancelIn,
-                                             SupplyRequestDecisionIn, SupplyRequestIn, SupplyRequestOut,
-                                             SupplyRequestSummaryOut)
+                                             SupplyRequestCloseIn, SupplyRequestDecisionIn, SupplyRequestIn,
+                                             SupplyRequestOut, SupplyRequestSummaryOut)
 from jedel.supplies.selectors_requests import request_get, request_list, shipment_get, shipment_list
-from jedel.supplies.services.requests import request_cancel, request_create, request_decide
+from jedel.supplies.services.requests import request_cancel, request_close, request_create, request_decide
 from jedel.supplies.services.shipments import shipment_cancel, shipment_dispatch, shipment_prepare, shipment_receive
 
 router = Router(tags=["supplies"])
@@ -57,6 +57,13 @@ def decide_supply_request(request: HttpRequest, request_id: RowIdParam, data: Su
 @router.post("/supplies/requests/{request_id}/cancel", response=SupplyRequestOut)
 def cancel_supply_request(request: HttpRequest, request_id: RowIdParam, data: SupplyRequestCancelIn) -> Any:
     request_cancel(actor=_caller(request), request_id=request_id, version=data.version, reason=data.reason)
+    return SupplyRequestOut.of(request_get(_caller(request), request_id))
+
+
+@router.post("/supplies/requests/{request_id}/close", response=SupplyRequestOut)
+def close_supply_request(request: HttpRequest, request_id: RowIdParam, data: SupplyRequestCloseIn) -> Any:
+    """The supplying warehouse sends no more (approved or partly fulfilled; nothing prepared or on the way)."""
+    request_close(actor=_caller(request), request_id=request_id, version=data.version, reason=data.reason)
     return SupplyRequestOut.of(request_get(_caller(request), request_id))
 
 

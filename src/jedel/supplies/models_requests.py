@@ -22,6 +22,8 @@ class RequestStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
     PARTLY_FULFILLED = "partly_fulfilled", _("Partly fulfilled")
     FULFILLED = "fulfilled", _("Fulfilled")
+    # The supplying warehouse will send no more: what was received stays, the rest is no longer on order.
+    CLOSED = "closed", _("Closed short")
     CANCELLED = "cancelled", _("Cancelled")
 
 

@@ -13,7 +13,8 @@ from jedel.common.ids import RowId
 from jedel.supplies.errors import SupplyError
 from jedel.supplies.selectors_requests import LineView, RequestView, ShipmentLineView, ShipmentView
 
-RequestStatusName = Literal["submitted", "approved", "rejected", "partly_fulfilled", "fulfilled", "cancelled"]
+RequestStatusName = Literal["submitted", "approved", "rejected", "partly_fulfilled", "fulfilled", "closed",
+                            "cancelled"]
 ShipmentStatusName = Literal["prepared", "dispatched", "received", "cancelled"]
 Units = Annotated[StrictInt, Field(ge=1, le=1_000_000_000)]
 UnitsOrZero = Annotated[StrictInt, Field(ge=0, le=1_000_000_000)]
@@ -64,6 +65,12 @@ class SupplyRequestDecisionIn(Schema):
 class SupplyRequestCancelIn(Schema):
     version: Version
     reason: Annotated[str, Field(max_length=500, pattern=NO_NUL)] = ""
+
+
+class SupplyRequestCloseIn(Schema):
+    version: Version
+    reason: Annotated[str, Field(min_length=1, max_length=500, pattern=NO_NUL)] = Field(
+        description="why the rest will not be sent (shown to the requester)")
 
 
 class ShipmentLineIn(Schema):

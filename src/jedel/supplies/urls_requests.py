@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern] = [
     path("requests/<int:request_id>/", v.request_page, name="request"),
     path("requests/<int:request_id>/decide/", v.request_decide_action, name="request_decide"),
     path("requests/<int:request_id>/cancel/", v.request_cancel_action, name="request_cancel"),
+    path("requests/<int:request_id>/close/", v.request_close_action, name="request_close"),
     path("requests/<int:request_id>/ship/", v.request_ship_action, name="request_ship"),
     path("shipments/<int:shipment_id>/", v.shipment_page, name="shipment"),
     path("shipments/<int:shipment_id>/dispatch/", v.shipment_dispatch_action, name="shipment_dispatch"),

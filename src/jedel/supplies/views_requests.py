@@ -24,7 +24,7 @@ from jedel.supplies import selectors
 from jedel.supplies.models_requests import RequestStatus, ShipmentStatus
 from jedel.supplies.permissions import DECIDE_REQUEST, MOVE_STOCK, REQUEST_SUPPLIES, SHIP_SUPPLIES
 from jedel.supplies.selectors_requests import request_get, request_incidents, request_list, shipment_get
-from jedel.supplies.services.requests import request_cancel, request_create, request_decide
+from jedel.supplies.services.requests import request_cancel, request_close, request_create, request_decide
 from jedel.supplies.services.shipments import shipment_cancel, shipment_dispatch, shipment_prepare, shipment_receive
 
 FIRST_ROWS, MORE_ROWS, MAX_ROWS = 4, 3, 60
@@ -179,12 +179,15 @@ def _request_context(viewer: Principal | None, request_id: int) -> dict[str, Any
     view = request_get(viewer, request_id)
     r = view.request
     open_shipments = any(s.shipment.status != ShipmentStatus.CANCELLED for s in view.shipments)
+    moving = any(s.shipment.status in (ShipmentStatus.PREPARED, ShipmentStatus.DISPATCHED) for s in view.shipments)
     return {"view": view, "req": r,
             "can_decide": r.status == RequestStatus.SUBMITTED and _may(viewer, DECIDE_REQUEST, r.source),
             "can_ship": r.status in (RequestStatus.APPROVED, RequestStatus.PARTLY_FULFILLED) and view.outstanding > 0
             and _may(viewer, SHIP_SUPPLIES, r.source),
             "can_cancel": r.status in (RequestStatus.SUBMITTED, RequestStatus.APPROVED) and not open_shipments
             and _may(viewer, REQUEST_SUPPLIES, Target(region_id=r.region_id, facility_id=r.facility_id)),
+            "can_close": r.status in (RequestStatus.APPROVED, RequestStatus.PARTLY_FULFILLED) and not moving
+            and _may(viewer, DECIDE_REQUEST, r.source),
             "ship_rights": _may(viewer, SHIP_SUPPLIES, r.source),
             "receive_rights": _may(viewer, MOVE_STOCK, r.destination)}
 
@@ -253,6 +256,19 @@ def request_cancel_action(request: HttpRequest, request_id: int) -> HttpResponse
     except DomainError as exc:
         error = exc
     return _after(request, error, _("The request is cancelled."), "supplies:request", request_id=request_id)
+
+
+@require_POST
+@login_required
+def request_close_action(request: HttpRequest, request_id: int) -> HttpResponse:
+    error: DomainError | None = None
+    try:
+        request_close(actor=principal_for_user(request.user), request_id=request_id,
+                      version=_int(request.POST.get("version")) or 0, reason=_text(request.POST, "reason"))
+    except DomainError as exc:
+        error = exc
+    return _after(request, error, _("The request is closed: nothing more will be sent."), "supplies:request",
+                  request_id=request_id)
 
 
 @require_POST

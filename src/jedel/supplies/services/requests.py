@@ -296,3 +296,40 @@ def request_cancel(*, actor: Principal | None, request_id: int, version: int, re
         request.save(update_fields=["status", "version", "updated_at"])
         _audit(actor, "request_cancel", request, {"from": locked.status, "reason": reason[:200]}, now)
     return request
+
+
+def request_close(*, actor: Principal | None, request_id: int, version: int, reason: str,
+                  now: datetime | None = None) -> SupplyRequest:
+    """Close an approved or partly fulfilled request short: the supplying warehouse will send no more.
+
+    The supplying side decides it (it knows whether more can come); the reason is required and shown to the
+    requester. Shipments still prepared or on the way must be received or cancelled first, so nothing in
+    transit is orphaned; what was received stays received, and the rest stops counting as on order.
+    """
+    request = request_of(request_id)
+    require(actor, DECIDE_REQUEST, request.source, object_type="supply_request", object_id=request.pk)
+    assert actor is not None
+    now = now or utcnow()
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(SupplyError.INVALID, field="reason", detail=_("Say why the rest will not be sent."))
+    with transaction.atomic():
+        locked = SupplyRequest.objects.select_for_update().get(pk=request.pk)
+        _check_version(locked, version)
+        if locked.status not in (RequestStatus.APPROVED, RequestStatus.PARTLY_FULFILLED):
+            raise Conflict(SupplyError.REQUEST_NOT_OPEN, field="status")
+        if locked.shipments.filter(status__in=(ShipmentStatus.PREPARED, ShipmentStatus.DISPATCHED)).exists():
+            raise Conflict(SupplyError.SHIPMENT_STATE, field="status",
+                           detail=_("A shipment of this request is still prepared or on the way: receive or "
+                                    "cancel it first."))
+        request.status, request.version = RequestStatus.CLOSED, locked.version + 1
+        request.save(update_fields=["status", "version", "updated_at"])
+        _audit(actor, "request_close", request, {"from": locked.status, "reason": reason[:200]}, now)
+        notify_on_commit(
+            kind="supply_request", levels=_requester_levels(request), priority=Priority.ROUTINE,
+            url=reverse("supplies:request", args=[request.pk]),
+            title=lambda: _("Supply request #%(id)d closed short by %(warehouse)s: %(reason)s") % {
+                "id": request.pk, "warehouse": request.source.name, "reason": reason[:120]},
+            dedupe_key=f"supply-request-closed:{request.pk}", region_id=request.region_id,
+            facility_id=request.facility_id, data={"request": request.pk, "status": request.status})
+    return request
