@@ -120,6 +120,16 @@ def test_a_person_who_may_not_move_stock_gets_every_line_refused(counted):
         (6, "warehouse", "import_invalid")]
 
 
+def test_refused_warehouses_are_audited_as_denials_once_each(counted):
+    """As require() records any refused write: one denial per warehouse, with the file's lines at it."""
+    failed(counted, VALID, who="clinician_h1")
+    denials = sorted((e.object_id, e.action, e.actor_label, e.changes["lines"], e.region_id)
+                     for e in AuditEvent.objects.filter(outcome="denied"))
+    aktobe = counted["aktobe_region"].pk
+    assert denials == sorted([(str(counted["aktobe"].pk), "move_stock", "clinician_h1", [2, 3, 6], aktobe),
+                              (str(counted["store"].pk), "move_stock", "clinician_h1", [4], aktobe)])
+
+
 def test_semicolon_delimited_file(counted):
     result = run(counted, "warehouse;item;lot;expires_on;counted\nreg-aktobe;gloves;;;90\n")
     assert (result.adjusted, result.units_removed) == (1, 10)  # 90 - 100

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from jedel.accounts.models import AuditEvent
 from jedel.accounts.policy import Principal, allowed
 from jedel.accounts.services import audit_record, require
 from jedel.common.clock import utcnow
@@ -52,7 +53,9 @@ def _issue(line: int, field: str, message: str) -> ImportIssue:
     return ImportIssue("line", line, field, SupplyError.IMPORT_INVALID, message)  # type: ignore[arg-type]
 
 
-def _parse(text: str, actor: Principal) -> tuple[list[CountLine], list[ImportIssue]]:
+def _parse(text: str, actor: Principal,
+           denied: dict[Warehouse, list[int]]) -> tuple[list[CountLine], list[ImportIssue]]:
+    """The file's lines, and every bad one; lines at warehouses out of the actor's scope are added to `denied`."""
     issues: list[ImportIssue] = []
     rows = list(csv_rows(text, COLUMNS, issues))
     warehouses = {w.code: w for w in Warehouse.objects.filter(code__in={r["warehouse"] for _, r in rows})}
@@ -68,6 +71,7 @@ def _parse(text: str, actor: Principal) -> tuple[list[CountLine], list[ImportIss
             issues.append(_issue(line, "warehouse", _("no open warehouse has the code %(code)s") % {
                 "code": row["warehouse"]}))
         elif not allowed(actor, MOVE_STOCK, warehouse):
+            denied.setdefault(warehouse, []).append(line)
             issues.append(_issue(line, "warehouse", _("you may not record stock at %(code)s") % {
                 "code": warehouse.code}))
         if item is None:
@@ -114,7 +118,13 @@ def stock_counts_import(text: str, *, actor: Principal | None, now: datetime | N
         require(actor, MOVE_STOCK, object_type="stock_count")  # answers 401
     assert actor is not None
     now = now or utcnow()
-    lines, issues = _parse(text, actor)
+    denied: dict[Warehouse, list[int]] = {}
+    lines, issues = _parse(text, actor, denied)
+    for warehouse, at_lines in denied.items():
+        # As require() does for any refused write: the attempt is on record (committed, as the import fails).
+        audit_record(actor=actor, action=MOVE_STOCK.value, object_type="warehouse", object_id=warehouse.pk,
+                     region_id=warehouse.region_id, facility_id=warehouse.facility_id, now=now,
+                     outcome=AuditEvent.Outcome.DENIED, changes={"via": "stock_count_import", "lines": at_lines[:50]})
     if issues:
         raise ImportFailed(issues)
     adjusted = added = removed = 0
