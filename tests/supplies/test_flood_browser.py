@@ -164,6 +164,20 @@ PHONE_PAGES = ["/supplies/", "/supplies/warehouses/{almaty}/", "/supplies/reques
                "/supplies/counts/import/"]
 
 
+# Shapes drawn on the map (stroke #333: warehouses' circles; #777: the regions' outlines) and how many of each lie
+# (within a pixel) outside the map's box.
+_SHAPES_IN_VIEW = """() => {
+  const box = document.getElementById("supplies-map").getBoundingClientRect();
+  const count = stroke => {
+    const shapes = [...document.querySelectorAll(`#supplies-map path[stroke="${stroke}"]`)];
+    const outside = shapes.filter(c => { const r = c.getBoundingClientRect();
+      return r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1; });
+    return [shapes.length, outside.length];
+  };
+  return {warehouses: count("#333"), regions: count("#777")};
+}"""
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("language", ["kk", "ru"])
@@ -171,6 +185,7 @@ def test_supplies_pages_fit_a_phone(live_server, flood, language):
     browser_or_skip()
     from playwright.sync_api import sync_playwright
 
+    from jedel.supplies.models import Warehouse
     from jedel.supplies.services.ledger import stock_receive
 
     stock_receive(actor=SYSTEM, warehouse_id=flood["almaty"].pk, item_id=flood["items"]["mask-n95"].pk,
@@ -190,7 +205,10 @@ def test_supplies_pages_fit_a_phone(live_server, flood, language):
             page.goto(f"{live_server.url}/supplies/warehouses/{ids['almaty']}/", wait_until="networkidle")
             page.screenshot(path=str(ARTIFACTS / f"supplies-warehouse-phone-{language}.png"), full_page=True)
             page.goto(f"{live_server.url}/supplies/", wait_until="networkidle")
+            page.wait_for_selector("#supplies-map[data-ready]")
             page.screenshot(path=str(ARTIFACTS / f"supplies-overview-phone-{language}.png"), full_page=True)
+            # The whole country, every region and every warehouse, is in view on the phone: none outside the map.
+            assert page.evaluate(_SHAPES_IN_VIEW) == {"warehouses": [Warehouse.objects.count(), 0], "regions": [20, 0]}
             assert {p: w for p, w in widths.items() if w > PHONE["width"]} == {}
             desktop = _page_as(browser, live_server.url, flood["people"]["almaty_log"], viewport={"width": 1024,
                                                                                                  "height": 800},

@@ -8,12 +8,15 @@
   if (!el || !cfgEl || !window.L) { return; }
   var cfg = JSON.parse(cfgEl.textContent);
   var COLOURS = { red: "#c62828", amber: "#f9a825", green: "#2e7d32" };
-  var map = L.map(el, { zoomSnap: 0.25, minZoom: 3, maxZoom: 12 });
+  var map = L.map(el, { zoomSnap: 0.25, minZoom: 2, maxZoom: 12 });
   map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
   map.attributionControl.addAttribution(cfg.i18n.boundaries);
   map.setView([48.2, 67.5], 4.5);
   fetch(cfg.geojsonUrl, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (geo) {
-    L.geoJSON(geo, { style: { color: "#777", weight: 1, fillColor: "#f7f7f5", fillOpacity: 0.4 } }).addTo(map);
+    var country = L.geoJSON(geo, { style: { color: "#777", weight: 1, fillColor: "#f7f7f5", fillOpacity: 0.4 } });
+    country.addTo(map);
+    // The whole country in view at any width: a phone gets a lower zoom than the desktop's fixed view.
+    map.fitBounds(country.getBounds(), { padding: [4, 4] });
     cfg.warehouses.forEach(function (w) {
       var marker = L.circleMarker([w.lat, w.lon], { radius: 8, color: "#333", weight: 1, fillOpacity: 0.9,
                                                     fillColor: COLOURS[w.status] || "#999" });
