@@ -166,3 +166,14 @@ def test_region_coordinator_and_deputies_in_call_order(hospitals, kz):
     assert _send(rc, "put", f"/api/preparedness/coordinators/{kz['KZ-71'].pk}", {"people": people}).status_code == 403
     manager = _client(make_user("tr-mgr-c", "facility_manager", facility=hospitals["A"]))
     assert [c["name"] for c in manager.get("/api/preparedness/coordinators").json()] == ["Coordinator Zh. Abenov"]
+
+
+def test_a_nul_in_a_coordinator_is_a_422_and_changes_nothing(hospitals, kz):
+    """Found by the OpenAPI fuzzer on PostgreSQL, which cannot store NUL: the answer was a 500."""
+    rc = _client(make_user("tr-rc75-nul", "regional_coordinator", region=kz["KZ-75"]))
+    url = f"/api/preparedness/coordinators/{kz['KZ-75'].pk}"
+    for person in ({"name": "A", "email": "\x00P"}, {"name": "A", "phone": "1\x00"}, {"name": "A\x00"}):
+        r = _send(rc, "put", url, {"people": [person]})
+        assert r.status_code == 422, r.content
+        assert r.json()["detail"][0]["loc"][-1] in {"email", "phone", "name"}
+    assert RegionCoordinator.objects.count() == 0

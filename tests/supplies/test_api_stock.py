@@ -7,6 +7,7 @@ before it: every figure depends only on which side of the 14-day window an entry
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -272,3 +273,19 @@ def test_booleans_are_not_numbers(depot):
     receipt = post(client_of(depot, "aktobe_log"), f"/api/supplies/warehouses/{depot['aktobe'].pk}/receipts",
                    {"item": depot["items"]["soap"].pk, "quantity": True})
     assert receipt.status_code == 422 and receipt.json()["detail"][0]["loc"][-1] == "quantity"
+
+
+def test_a_nul_in_a_new_warehouse_or_a_lot_is_a_422_and_writes_nothing(depot, client):
+    """Found by the OpenAPI fuzzer on PostgreSQL, which cannot store NUL: the answer was a 500."""
+    from jedel.supplies.models import LedgerEntry, Warehouse
+
+    client.force_login(depot["people"]["national"])
+    before = (Warehouse.objects.count(), LedgerEntry.objects.count())
+    base = {"code": "nul-test", "kind": "partner", "name_en": "Partner", "lat": 50.0, "lon": 60.0}
+    for field, value in [("facility", "\x00X"), ("name_en", "P\x00"), ("partner", "\x00"), ("region", "KZ\x00")]:
+        r = post(client, "/api/supplies/warehouses", json.dumps({**base, field: value}))
+        assert (r.status_code, codes(r)[0][1][-1]) == (422, field), r.content
+    r = post(client, f"/api/supplies/warehouses/{depot['aktobe'].pk}/receipts",
+             json.dumps({"item": depot["items"]["soap"].pk, "quantity": 1, "lot": "L\x00"}))
+    assert (r.status_code, codes(r)[0][1][-1]) == (422, "lot")
+    assert (Warehouse.objects.count(), LedgerEntry.objects.count()) == before

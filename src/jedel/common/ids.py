@@ -16,3 +16,7 @@ MAX_ROW_ID = 2**63 - 1
 RowId = Annotated[StrictInt, Field(ge=1, le=MAX_ROW_ID)]
 # In paths and query strings, where every value arrives as text and is read as an integer.
 RowIdParam = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
+
+# Text from outside: PostgreSQL cannot store NUL (0x00) in a text column (the driver raises, a 500 instead of a 422);
+# no Jedel text needs it.
+NO_NUL = r"^[^\x00]*$"

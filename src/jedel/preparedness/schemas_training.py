@@ -8,19 +8,19 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import StrictInt
 
-from jedel.common.ids import RowId
+from jedel.common.ids import NO_NUL, RowId
 from jedel.preparedness.models import Certificate, Course, Participant, RegionCoordinator, ReserveMember, TrainingSession
 from jedel.preparedness.selectors_training import TrainingRow
 
 CompetencyName = Literal["mcm", "triage", "incident_command", "hsi_evaluator", "cbrn", "trauma_care",
                          "infection_control", "psychosocial"]
 AvailabilityName = Literal["available", "limited", "unavailable"]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
+Name = Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)]
 
 
 class CourseIn(Schema):
     code: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$")
-    title: str = Field(min_length=1, max_length=300)
+    title: str = Field(min_length=1, max_length=300, pattern=NO_NUL)
     kind: Literal["course", "exercise"]
     competency: CompetencyName
     validity_months: Annotated[StrictInt, Field(ge=1, le=240)] | None = None
@@ -42,7 +42,7 @@ class CourseOut(Schema):
 
 class ParticipantIn(Schema):
     name: Name
-    role: str = Field("", max_length=150)
+    role: str = Field("", max_length=150, pattern=NO_NUL)
     facility: RowId | None = Field(None, description="the participant's facility; the session's when omitted")
 
 
@@ -52,8 +52,8 @@ class SessionIn(Schema):
     region: RowId | None = None
     starts_on: date
     ends_on: date
-    location: str = Field("", max_length=300)
-    trainer: str = Field("", max_length=200)
+    location: str = Field("", max_length=300, pattern=NO_NUL)
+    trainer: str = Field("", max_length=200, pattern=NO_NUL)
     participants: list[ParticipantIn] = Field(min_length=1, max_length=500)
 
 
@@ -100,7 +100,7 @@ class SessionOut(Schema):
 
 class CertificateIn(Schema):
     participant: RowId
-    number: str = Field(min_length=1, max_length=64)
+    number: str = Field(min_length=1, max_length=64, pattern=NO_NUL)
     issued_on: date
     expires_on: date | None = None
 
@@ -112,19 +112,19 @@ class CertificatesIn(Schema):
 class ReserveIn(Schema):
     facility: RowId
     name: Name
-    profession: str = Field(min_length=1, max_length=150)
+    profession: str = Field(min_length=1, max_length=150, pattern=NO_NUL)
     competencies: list[CompetencyName] = Field(default_factory=list, max_length=20)
-    phone: str = Field("", max_length=40)
+    phone: str = Field("", max_length=40, pattern=NO_NUL)
     availability: AvailabilityName = "available"
-    note: str = Field("", max_length=500)
+    note: str = Field("", max_length=500, pattern=NO_NUL)
 
 
 class ReservePatchIn(Schema):
     version: Annotated[StrictInt, Field(ge=1, le=1_000_000)]
     availability: AvailabilityName | None = None
     competencies: list[CompetencyName] | None = Field(None, max_length=20)
-    phone: str | None = Field(None, max_length=40)
-    note: str | None = Field(None, max_length=500)
+    phone: str | None = Field(None, max_length=40, pattern=NO_NUL)
+    note: str | None = Field(None, max_length=500, pattern=NO_NUL)
 
 
 class ReserveOut(Schema):
@@ -148,8 +148,8 @@ class ReserveOut(Schema):
 
 class CoordinatorIn(Schema):
     name: Name
-    phone: str = Field("", max_length=40)
-    email: str = Field("", max_length=200)
+    phone: str = Field("", max_length=40, pattern=NO_NUL)
+    email: str = Field("", max_length=200, pattern=NO_NUL)
 
 
 class CoordinatorsIn(Schema):

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
-from jedel.common.ids import RowId
+from jedel.common.ids import NO_NUL, RowId
 from jedel.supplies.engines import Outlook
 from jedel.supplies.models import Item, KitVersion, LedgerEntry, Warehouse
 
@@ -15,8 +15,8 @@ CategoryName = Literal["ppe", "medicine", "device", "hygiene", "kit", "other"]
 UnitName = Literal["piece", "pair", "pack", "box", "bottle", "kit"]
 WarehouseKindName = Literal["national", "regional", "hospital", "partner"]
 Units = Annotated[int, Field(strict=True, ge=1, le=10**9)]
-Lot = Annotated[str, Field(max_length=60)]
-Note = Annotated[str, Field(max_length=300)]
+Lot = Annotated[str, Field(max_length=60, pattern=NO_NUL)]
+Note = Annotated[str, Field(max_length=300, pattern=NO_NUL)]
 
 
 class ItemOut(Schema):
@@ -39,9 +39,9 @@ class ItemOut(Schema):
 class ItemIn(Schema):
     code: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z0-9][a-z0-9-]*$")]
     category: CategoryName
-    name_en: Annotated[str, Field(min_length=1, max_length=200)]
-    name_ru: Annotated[str, Field(max_length=200)] = ""
-    name_kk: Annotated[str, Field(max_length=200)] = ""
+    name_en: Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)]
+    name_ru: Annotated[str, Field(max_length=200, pattern=NO_NUL)] = ""
+    name_kk: Annotated[str, Field(max_length=200, pattern=NO_NUL)] = ""
     unit: UnitName = "piece"
     shelf_life_days: Annotated[int, Field(strict=True, ge=1, le=36500)] | None = None
     units_per_patient_day: Annotated[float, Field(strict=True, ge=0, le=10000)] | None = None
@@ -71,8 +71,9 @@ class KitVersionOut(Schema):
 
 
 class KitVersionIn(Schema):
-    components: dict[Annotated[str, Field(min_length=1, max_length=40)], Units] = Field(min_length=1, max_length=100)
-    note: Annotated[str, Field(max_length=2000)] = ""
+    components: dict[Annotated[str, Field(min_length=1, max_length=40, pattern=NO_NUL)], Units] = Field(
+        min_length=1, max_length=100)
+    note: Annotated[str, Field(max_length=2000, pattern=NO_NUL)] = ""
 
 
 class WarehouseOut(Schema):
@@ -97,12 +98,12 @@ class WarehouseOut(Schema):
 class WarehouseIn(Schema):
     code: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z0-9][a-z0-9-]*$")]
     kind: WarehouseKindName
-    name_en: Annotated[str, Field(min_length=1, max_length=200)]
-    name_ru: Annotated[str, Field(max_length=200)] = ""
-    name_kk: Annotated[str, Field(max_length=200)] = ""
-    region: Annotated[str, Field(max_length=8)] | None = None
-    facility: Annotated[str, Field(max_length=40)] | None = None
-    partner: Annotated[str, Field(max_length=120)] = ""
+    name_en: Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)]
+    name_ru: Annotated[str, Field(max_length=200, pattern=NO_NUL)] = ""
+    name_kk: Annotated[str, Field(max_length=200, pattern=NO_NUL)] = ""
+    region: Annotated[str, Field(max_length=8, pattern=NO_NUL)] | None = None
+    facility: Annotated[str, Field(max_length=40, pattern=NO_NUL)] | None = None
+    partner: Annotated[str, Field(max_length=120, pattern=NO_NUL)] = ""
     lat: Annotated[float, Field(strict=True, ge=40, le=56)]
     lon: Annotated[float, Field(strict=True, ge=46, le=88)]
 
@@ -137,7 +138,7 @@ class ReceiveIn(Schema):
     quantity: Units
     lot: Lot = ""
     expires_on: date | None = None
-    reference: Annotated[str, Field(max_length=60)] = ""
+    reference: Annotated[str, Field(max_length=60, pattern=NO_NUL)] = ""
     note: Note = ""
 
 
@@ -145,7 +146,7 @@ class IssueIn(Schema):
     item: RowId
     quantity: Units
     lot: Lot | None = None
-    reference: Annotated[str, Field(max_length=60)] = ""
+    reference: Annotated[str, Field(max_length=60, pattern=NO_NUL)] = ""
     note: Note = ""
 
 
@@ -154,12 +155,12 @@ class AdjustIn(Schema):
     delta: Annotated[int, Field(strict=True, ge=-10**9, le=10**9)]
     lot: Lot = ""
     expires_on: date | None = None
-    note: Annotated[str, Field(min_length=1, max_length=300)]
+    note: Annotated[str, Field(min_length=1, max_length=300, pattern=NO_NUL)]
 
 
 class WriteOffIn(Schema):
     item: RowId
-    lot: Annotated[str, Field(min_length=1, max_length=60)]
+    lot: Annotated[str, Field(min_length=1, max_length=60, pattern=NO_NUL)]
 
 
 class KitAssemblyIn(Schema):
