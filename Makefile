@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export JEDEL_VAR_DIR ?= $(CURDIR)/var
+# Test processes (pytest-xdist): one per core, at most 4; each has its own test database and Chromium.
+TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(max(1, min(4, os.cpu_count() or 1)))')
 
 .PHONY: setup demo test test-unit test-postgres lint bench messages clean
 
@@ -23,10 +25,11 @@ demo: setup
 # Unit, service/API, browser and docs tests on SQLite; then the database tests again on PostgreSQL when
 # JEDEL_TEST_DATABASE_URL is set (CI sets it). Redis is used by the whole run when REDIS_URL is set.
 test: setup lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --durations=15
 	@if [ -n "$$JEDEL_TEST_DATABASE_URL" ]; then \
 	  echo "== database tests on PostgreSQL =="; \
-	  DATABASE_URL="$$JEDEL_TEST_DATABASE_URL" $(BIN)/pytest -m "not browser" tests --ignore=tests/core --ignore=tests/cli; \
+	  DATABASE_URL="$$JEDEL_TEST_DATABASE_URL" $(BIN)/pytest -n $(TEST_WORKERS) --durations=15 -m "not browser" tests \
+	    --ignore=tests/core --ignore=tests/cli; \
 	else echo "PostgreSQL variant skipped: JEDEL_TEST_DATABASE_URL is not set"; fi
 
 lint: setup
