@@ -84,7 +84,7 @@ def kit_assemble(*, actor: Principal | None, warehouse_id: int, kit_version_id: 
         put(warehouse, version.kit, batch, count, EntryKind.KIT_ASSEMBLY, actor_label=actor.label, now=now,
             reference=reference, note=f"{count} x {reference}")
         warehouse_audit(actor, "kit_assemble", warehouse, {"kit": reference, "count": count, "lot": kit_lot,
-                                                  "expires_on": expires_on}, now)
+                                                           "expires_on": expires_on}, now)
     return Assembled(kit_code=version.kit.code, version=version.number, count=count, lot=kit_lot,
                      expires_on=expires_on, taken=taken)
 
