@@ -7,7 +7,8 @@ from typing import Any, Literal
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
-from jedel.incidents.schemas import NO_NUL, AgeBandName, IncidentId, SexName
+from jedel.common.ids import NO_NUL
+from jedel.incidents.schemas import AgeBandName, IncidentId, SexName
 from jedel.incidents.schemas_reunification import FoundOut
 from jedel.incidents.services.exports import ExportFile, tag_sheet_print, tracking_export
 from jedel.incidents.services.reunification import SearchQuery, casualty_search

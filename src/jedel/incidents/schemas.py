@@ -8,13 +8,12 @@ from typing import Annotated, Literal
 from ninja import Field, Path, Schema
 from pydantic import StrictInt
 
-from jedel.common.ids import RowId
+from jedel.common.ids import NO_NUL, RowId
 from jedel.common.moments import ApiDatetime
 from jedel.incidents.engines import FindingsIn
 from jedel.incidents.models import Casualty, CasualtyLocation, Incident, IncidentRole, TimelineEntry, TriageAssessment
 from jedel.incidents.selectors import CasualtyCounts
 
-NO_NUL = r"^[^\x00]*$"  # no Jedel text holds NUL (PostgreSQL cannot store it)
 KindName = Literal["earthquake", "flood", "transport", "explosion", "fire", "chemical", "epidemic", "other"]
 LevelName = Literal["local", "regional", "national"]
 RoleName = Literal["commander", "regional_coordinator", "hospital_liaison"]

@@ -8,9 +8,10 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import StrictInt
 
+from jedel.common.ids import NO_NUL
 from jedel.incidents.selectors_distribution import HospitalLoad
 from jedel.incidents.models import Assignment, CollectionPoint, DistributionPlan
-from jedel.incidents.schemas import NO_NUL, CountsOut, Lat, Lon, Version
+from jedel.incidents.schemas import CountsOut, Lat, Lon, Version
 
 CategoryName = Literal["immediate", "delayed", "minimal", "expectant"]
 Code = Annotated[str, Field(min_length=1, max_length=32, pattern=NO_NUL, description="facility code")]

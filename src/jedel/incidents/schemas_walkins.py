@@ -8,8 +8,9 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import StrictInt
 
+from jedel.common.ids import NO_NUL
 from jedel.incidents.models import WalkInCount
-from jedel.incidents.schemas import NO_NUL, AgeBandName, SexName
+from jedel.incidents.schemas import AgeBandName, SexName
 from jedel.incidents.selectors_walkins import WalkInRow
 
 # Red, yellow, green, black: what a receiving hospital chooses at the door.

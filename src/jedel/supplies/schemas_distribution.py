@@ -8,11 +8,10 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import StrictBool
 
-from jedel.common.ids import MAX_ROW_ID, RowId
+from jedel.common.ids import MAX_ROW_ID, NO_NUL, RowId
 from jedel.supplies.models_distribution import FeedbackForm, Handout, Household, KitProposal
 from jedel.supplies.selectors_distribution import DistributionRow, DistributionView, KitFeedback
 
-NO_NUL = r"^[^\x00]*$"  # no Jedel text holds NUL (PostgreSQL cannot store it)
 VerdictName = Literal["useful", "not_useful", "missing"]
 LanguageName = Literal["kk", "ru"]
 ItemKey = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]  # a JSON object key: always text, read as a number

@@ -9,7 +9,7 @@ from ninja import Field, Schema
 from pydantic import StrictInt
 
 from jedel.common.errors import DomainError
-from jedel.common.ids import RowId
+from jedel.common.ids import NO_NUL, RowId
 from jedel.supplies.errors import SupplyError
 from jedel.supplies.selectors_requests import LineView, RequestView, ShipmentLineView, ShipmentView
 
@@ -19,7 +19,6 @@ ShipmentStatusName = Literal["prepared", "dispatched", "received", "cancelled"]
 Units = Annotated[StrictInt, Field(ge=1, le=1_000_000_000)]
 UnitsOrZero = Annotated[StrictInt, Field(ge=0, le=1_000_000_000)]
 Version = Annotated[StrictInt, Field(ge=1, le=2**31 - 1)]
-NO_NUL = r"^[^\x00]*$"  # no Jedel text holds NUL (PostgreSQL cannot store it)
 
 
 def _unique(ids: list[int], field: str) -> None:
